@@ -1,0 +1,1 @@
+"""Developer tooling: the local stack runners, emulators, demo data."""

@@ -1,0 +1,23 @@
+"""The billing-collector Flask app: its HTTP triggers for Cloud Scheduler."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+
+from recs_shared import cloud_logging, settings
+from recs_shared.settings import BillingCollectorSettings
+
+
+def create_app(config: BillingCollectorSettings | None = None) -> Flask:
+    config = config or settings.load(BillingCollectorSettings)
+    cloud_logging.configure("billing-collector", config.gcp_project, config.log_level)
+
+    app = Flask(__name__, static_folder=None)
+    app.extensions["settings"] = config
+    cloud_logging.install_flask_hooks(app)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    return app

@@ -1,0 +1,39 @@
+"""The dashboard-api Flask app: push endpoints, JSON APIs, the store's one writer."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+
+from dashboard_api import errors, push
+from dashboard_api.push_auth import PushAuthenticator
+from recs_shared import cloud_logging, settings
+from recs_shared.settings import DashboardApiSettings
+from recs_shared.store import DocumentStore, make_store
+
+
+def create_app(
+    config: DashboardApiSettings | None = None, store: DocumentStore | None = None
+) -> Flask:
+    config = config or settings.load(DashboardApiSettings)
+    cloud_logging.configure("dashboard-api", config.gcp_project, config.log_level)
+
+    app = Flask(__name__, static_folder=None)
+    app.json.sort_keys = False
+    app.extensions["settings"] = config
+    app.extensions["store"] = store or make_store(config)
+    app.extensions["push_authenticator"] = PushAuthenticator(config)
+
+    cloud_logging.install_flask_hooks(app)
+    errors.register(app)
+    app.register_blueprint(push.blueprint)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    @app.get("/readyz")
+    def readyz():
+        app.extensions["store"].ping()
+        return jsonify(status="ready")
+
+    return app

@@ -1,0 +1,1 @@
+"""Recs Studio System Dashboard: the code every service shares."""

@@ -1,0 +1,333 @@
+"""Typed settings, read once from ``RECS_*`` environment variables.
+
+Every variable is declared here, with its type, default and meaning, so the
+README's settings table can be generated from this module and checked by a
+test. Three profiles exist:
+
+- ``local`` (the default): SQLite store, embedded loopback-push publisher,
+  working defaults for everything;
+- ``emulators``: the official Firestore and Pub/Sub emulators from gcloud;
+- ``production``: Firestore and Pub/Sub on Google Cloud. A variable marked
+  required has no default there, and start-up fails naming every one missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, TypeVar, get_type_hints
+
+PREFIX = "RECS_"
+PROFILES = ("local", "emulators", "production")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class SettingsError(ValueError):
+    """One or more variables are missing or malformed."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Variable:
+    env: str
+    default: Any
+    doc: str
+    required_in_production: bool = False
+    choices: tuple[str, ...] = ()
+
+
+def var(
+    env: str,
+    default: Any,
+    doc: str,
+    *,
+    required_in_production: bool = False,
+    choices: tuple[str, ...] = (),
+) -> Any:
+    variable = Variable(env, default, doc, required_in_production, choices)
+    return dataclasses.field(default=default, metadata={"var": variable})
+
+
+@dataclasses.dataclass(frozen=True)
+class CommonSettings:
+    profile: str = var(
+        "RECS_PROFILE",
+        "local",
+        "Which adapters to use: local (SQLite + loopback push), emulators "
+        "(gcloud's Firestore and Pub/Sub emulators) or production.",
+        choices=PROFILES,
+    )
+    gcp_project: str = var(
+        "RECS_GCP_PROJECT",
+        "recs-local",
+        "Google Cloud project that hosts the platform; shown in the page header.",
+        required_in_production=True,
+    )
+    region: str = var(
+        "RECS_REGION",
+        "europe-central2",
+        "Cloud Run, Scheduler and BigQuery INFORMATION_SCHEMA region.",
+        required_in_production=True,
+    )
+    log_level: str = var(
+        "RECS_LOG_LEVEL",
+        "INFO",
+        "Lowest log severity written.",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+    )
+    data_dir: Path = var(
+        "RECS_DATA_DIR",
+        REPO_ROOT / ".local",
+        "Folder of the local profile's files: SQLite store, outbox, DuckDB export.",
+    )
+    firestore_database: str = var(
+        "RECS_FIRESTORE_DATABASE",
+        "(default)",
+        "Firestore database id (emulators and production profiles).",
+    )
+    collection_prefix: str = var(
+        "RECS_COLLECTION_PREFIX",
+        "",
+        "Prefix of every store collection name; isolates tests and demos.",
+    )
+    dashboard_api_url: str = var(
+        "RECS_DASHBOARD_API_URL",
+        "http://127.0.0.1:8081",
+        "Base URL of dashboard-api: push endpoints (embedded bridge) and the "
+        "web service's /api forwarding.",
+        required_in_production=True,
+    )
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "dashboard.sqlite3"
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.data_dir / "outbox.sqlite3"
+
+    @property
+    def uses_google_cloud(self) -> bool:
+        return self.profile in ("emulators", "production")
+
+
+@dataclasses.dataclass(frozen=True)
+class DashboardApiSettings(CommonSettings):
+    push_audience: str = var(
+        "RECS_PUSH_AUDIENCE",
+        "",
+        "Audience the push subscriptions put in their OIDC tokens. When set, "
+        "every push request must carry a valid token for it.",
+    )
+    push_service_accounts: tuple[str, ...] = var(
+        "RECS_PUSH_SERVICE_ACCOUNTS",
+        (),
+        "Comma-separated service account emails allowed to push (with "
+        "RECS_PUSH_AUDIENCE).",
+    )
+    push_certs_url: str = var(
+        "RECS_PUSH_CERTS_URL",
+        "https://www.googleapis.com/oauth2/v1/certs",
+        "Where Google's token-signing certificates are fetched from.",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class WebSettings(CommonSettings):
+    api_timeout_seconds: Decimal = var(
+        "RECS_API_TIMEOUT_SECONDS",
+        Decimal("10"),
+        "Timeout of one /api request forwarded to dashboard-api.",
+    )
+    api_identity_token: bool = var(
+        "RECS_API_IDENTITY_TOKEN",
+        False,
+        "Attach a Google identity token (audience: RECS_DASHBOARD_API_URL) to "
+        "forwarded requests, as Cloud Run IAM requires.",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CollectorSettings(CommonSettings):
+    publish_timeout_seconds: Decimal = var(
+        "RECS_PUBLISH_TIMEOUT_SECONDS",
+        Decimal("30"),
+        "How long a collector waits for Pub/Sub to accept one event.",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class BillingCollectorSettings(CollectorSettings):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class MetricsCollectorSettings(CollectorSettings):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class LocalStackSettings(CommonSettings):
+    """The local runners' own variables (``make run``); not used on Cloud Run."""
+
+    web_port: int = var("RECS_WEB_PORT", 8080, "Local stack: loopback port of web.")
+    api_port: int = var(
+        "RECS_API_PORT", 8081, "Local stack: loopback port of dashboard-api."
+    )
+    billing_collector_port: int = var(
+        "RECS_BILLING_COLLECTOR_PORT",
+        8082,
+        "Local stack: loopback port of billing-collector.",
+    )
+    metrics_collector_port: int = var(
+        "RECS_METRICS_COLLECTOR_PORT",
+        8083,
+        "Local stack: loopback port of metrics-collector.",
+    )
+
+
+ALL_SETTINGS = (
+    CommonSettings,
+    DashboardApiSettings,
+    WebSettings,
+    CollectorSettings,
+    BillingCollectorSettings,
+    MetricsCollectorSettings,
+    LocalStackSettings,
+)
+
+S = TypeVar("S", bound=CommonSettings)
+
+
+def load(cls: type[S], environ: Mapping[str, str] | None = None) -> S:
+    """Read every variable of ``cls``; raise SettingsError naming each fault."""
+    environ = os.environ if environ is None else environ
+    profile = environ.get("RECS_PROFILE", "local")
+    hints = get_type_hints(cls)
+    values: dict[str, Any] = {}
+    faults: list[str] = []
+
+    for field in dataclasses.fields(cls):
+        variable: Variable = field.metadata["var"]
+        raw = environ.get(variable.env)
+
+        if raw is None or raw == "":
+            if profile == "production" and variable.required_in_production:
+                faults.append(
+                    f"{variable.env} is required in production ({variable.doc})"
+                )
+            continue
+
+        try:
+            values[field.name] = _parse(raw, hints[field.name], variable)
+        except ValueError as error:
+            faults.append(f"{variable.env}={raw!r}: {error}")
+
+    if faults:
+        raise SettingsError("invalid settings: " + "; ".join(faults))
+    return cls(**values)
+
+
+def _parse(raw: str, kind: Any, variable: Variable) -> Any:
+    if variable.choices and raw not in variable.choices:
+        raise ValueError(f"expected one of {', '.join(variable.choices)}")
+    if kind is bool:
+        return _parse_bool(raw)
+    if kind is int:
+        return int(raw)
+    if kind is Decimal:
+        return _parse_positive_decimal(raw)
+    if kind is Path:
+        return Path(raw)
+    if kind == tuple[str, ...]:
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
+    return raw
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
+def _parse_positive_decimal(raw: str) -> Decimal:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError("expected a decimal number") from None
+    if not value.is_finite() or value <= 0:
+        raise ValueError("expected a positive number")
+    return value
+
+
+def markdown_table() -> str:
+    """The README's settings table: every variable, its type, default, use."""
+    rows = [
+        "| Variable | Type | Default (local) | Used by | Meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for cls in ALL_SETTINGS:
+        hints = get_type_hints(cls)
+        for field in _own_fields(cls):
+            variable = field.metadata["var"]
+            meaning = variable.doc
+            if variable.required_in_production:
+                meaning += " **Required in production.**"
+            rows.append(
+                f"| `{variable.env}` | {_type_name(hints[field.name])} | "
+                f"{_default_text(variable)} | {_used_by(cls)} | {meaning} |"
+            )
+    return "\n".join(rows)
+
+
+def _own_fields(cls: type) -> list[dataclasses.Field]:
+    """The fields a settings class declares itself (not those it inherits)."""
+    inherited = {
+        field.name
+        for base in cls.__mro__[1:]
+        if dataclasses.is_dataclass(base)
+        for field in dataclasses.fields(base)
+    }
+    return [f for f in dataclasses.fields(cls) if f.name not in inherited]
+
+
+def _used_by(cls: type) -> str:
+    return {
+        CommonSettings: "all",
+        DashboardApiSettings: "dashboard-api",
+        WebSettings: "web",
+        CollectorSettings: "both collectors",
+        BillingCollectorSettings: "billing-collector",
+        MetricsCollectorSettings: "metrics-collector",
+        LocalStackSettings: "local runner",
+    }[cls]
+
+
+def _type_name(kind: Any) -> str:
+    if kind == tuple[str, ...]:
+        return "list (comma-separated)"
+    if kind is Path:
+        return "path"
+    if kind is Decimal:
+        return "decimal"
+    return kind.__name__
+
+
+def _default_text(variable: Variable) -> str:
+    default = variable.default
+    if isinstance(default, Path):
+        default = "<repo>/" + str(default.relative_to(REPO_ROOT))
+    if default in ("", ()):
+        return "(empty)"
+    if isinstance(default, bool):
+        return "`true`" if default else "`false`"
+    return f"`{default}`"
+
+
+if __name__ == "__main__":
+    print(markdown_table())

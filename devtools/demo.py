@@ -1,18 +1,29 @@
 """Demo data of the local profile, prepared once before the stack starts.
 
-Each step is skipped when its data is already in the local data folder, so
-``make run`` starts quickly the second time; ``make run ARGS=--reset`` (or
-deleting .local/) starts afresh.
+The steps run in order, each skipped when its data is already in the local
+data folder, so ``make run`` starts quickly the second time;
+``make run ARGS=--reset`` (or deleting .local/) starts afresh. The platform
+comes first: the billing demo reads its endpoints and training runs.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from recs_shared.settings import LocalStackSettings
 
 log = logging.getLogger(__name__)
 
+Step = Callable[[LocalStackSettings, dict[str, str]], None]
+
+
+def steps() -> list[Step]:
+    """The demo steps, in the order they must run."""
+    return []
+
 
 def prepare(config: LocalStackSettings, env: dict[str, str]) -> None:
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    for step in steps():
+        step(config, env)

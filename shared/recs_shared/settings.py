@@ -160,12 +160,22 @@ class CollectorSettings(CommonSettings):
 
 @dataclasses.dataclass(frozen=True)
 class BillingCollectorSettings(CollectorSettings):
-    pass
+    """The billing collector (Cloud Billing export to billing.snapshot)."""
 
 
 @dataclasses.dataclass(frozen=True)
 class MetricsCollectorSettings(CollectorSettings):
-    pass
+    """The resource metrics collector (to resource_metrics.snapshot)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class HousekeepingSettings(CollectorSettings):
+    """The clean-up jobs (training artifacts, orphan Vertex AI models)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SchedulerSettings(CommonSettings):
+    """Creating the Cloud Scheduler jobs from code (commands and endpoint)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -195,6 +205,8 @@ ALL_SETTINGS = (
     CollectorSettings,
     BillingCollectorSettings,
     MetricsCollectorSettings,
+    HousekeepingSettings,
+    SchedulerSettings,
     LocalStackSettings,
 )
 
@@ -304,6 +316,8 @@ def _used_by(cls: type) -> str:
         CollectorSettings: "both collectors",
         BillingCollectorSettings: "billing-collector",
         MetricsCollectorSettings: "metrics-collector",
+        HousekeepingSettings: "housekeeping jobs",
+        SchedulerSettings: "scheduler set-up",
         LocalStackSettings: "local runner",
     }[cls]
 

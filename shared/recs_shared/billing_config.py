@@ -1,0 +1,88 @@
+"""BillingConfig: the singleton that prices the platform for its client.
+
+It lives in the store (collection ``billing_config``, document ``singleton``).
+dashboard-api owns it (admin endpoint and CLI); the billing collector reads
+it for the margins and the export table. Until someone saves one, the
+defaults below apply.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+
+from recs_shared.events.fields import Count, Money, StrictString, Timestamp
+from recs_shared.store import DocumentStore
+
+COLLECTION = "billing_config"
+DOCUMENT = "singleton"
+
+DEFAULTS: dict[str, Any] = {
+    "license_fee": Decimal("1900.00"),
+    "license_discount_pct": 100,
+    "default_margin_pct": 100,
+    "gpu_margin_pct": 100,
+    "billing_export_project": "b2b-recs",
+    "billing_export_dataset": "billing_export",
+    "billing_export_table": "gcp_billing_export_resource_v1_0155F9_5165FE_BBC88A",
+    "client_project_id": "b2b-recs",
+    "display_currency": "EUR",
+    "usd_to_display_rate": Decimal("0.92"),
+    "monthly_budget": Decimal("920.00"),
+    "vat_pct": Decimal("20"),
+    "updated_at": None,
+}
+
+
+class BillingConfigSchema(Schema):
+    """Every field of the spec's BillingConfig, plus monthly budget and VAT."""
+
+    class Meta:
+        unknown = RAISE
+
+    # Monthly licence fee, already in the display currency.
+    license_fee = Money(required=True)
+    license_discount_pct = Count(required=True, validate=validate.Range(max=100))
+    default_margin_pct = Count(required=True)
+    gpu_margin_pct = Count(required=True)
+    billing_export_project = StrictString(required=True)
+    billing_export_dataset = StrictString(required=True)
+    billing_export_table = StrictString(required=True)
+    client_project_id = StrictString(required=True)
+    display_currency = fields.String(
+        required=True, validate=validate.Regexp(r"^[A-Z]{3}$", error="ISO 4217 code")
+    )
+    # 1 USD = usd_to_display_rate units of the display currency.
+    usd_to_display_rate = Money(required=True)
+    monthly_budget = Money(required=True)
+    vat_pct = Money(required=True)
+    updated_at = Timestamp(load_default=None, allow_none=True)
+
+    @validates("license_fee", "monthly_budget")
+    def not_negative(self, value: Decimal, data_key: str) -> None:
+        if value < 0:
+            raise ValidationError("Must be 0 or more.")
+
+    @validates("usd_to_display_rate")
+    def positive_rate(self, value: Decimal, data_key: str) -> None:
+        if value <= 0:
+            raise ValidationError("The exchange rate must be more than 0.")
+
+    @validates("vat_pct")
+    def percentage(self, value: Decimal, data_key: str) -> None:
+        if not 0 <= value <= 100:
+            raise ValidationError("Must be between 0 and 100.")
+
+
+def load(store: DocumentStore) -> dict[str, Any]:
+    """The saved config (Python values), or the defaults when none is saved."""
+    stored = store.get(COLLECTION, DOCUMENT)
+    if stored is None:
+        return dict(DEFAULTS)
+    return BillingConfigSchema().load({**_dumped_defaults(), **stored})
+
+
+def _dumped_defaults() -> dict[str, Any]:
+    return BillingConfigSchema().dump(DEFAULTS)

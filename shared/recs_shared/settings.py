@@ -147,6 +147,13 @@ class WebSettings(CommonSettings):
         "Attach a Google identity token (audience: RECS_DASHBOARD_API_URL) to "
         "forwarded requests, as Cloud Run IAM requires.",
     )
+    dev_identity: str = var(
+        "RECS_DEV_IDENTITY",
+        "developer@localhost",
+        "Signed-in user shown outside production. In production the page "
+        "shows the identity Identity-Aware Proxy passes and refuses requests "
+        "without one.",
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,9 +15,10 @@ import threading
 import time
 
 import google.auth.transport.requests
-import requests
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from google.oauth2 import id_token
+
+from web_app import api_client
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("proxy", __name__)
@@ -58,6 +59,21 @@ def is_forwarded(method: str, path: str) -> bool:
     return any(m == method and p.fullmatch(path) for m, p in FORWARDED)
 
 
+def is_cross_site_write() -> bool:
+    """A POST that another site's page made the browser send (CSRF).
+
+    Browsers label every request with Sec-Fetch-Site; older ones at least send
+    Origin on a POST. The page itself always posts JSON from its own origin.
+    """
+    if request.method != "POST":
+        return False
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    return origin is not None and origin.rstrip("/") != request.host_url.rstrip("/")
+
+
 @blueprint.route("/api/<path:rest>", methods=["GET", "POST"])
 def forward(rest: str):
     path = request.path
@@ -65,25 +81,21 @@ def forward(rest: str):
         message = f"{request.method} {path} is not an API of this page"
         return jsonify(success=False, error=message), 404
 
-    config = current_app.extensions["settings"]
-    headers = {k: v for k, v in request.headers.items() if k in PASSED_HEADERS}
-    tokens = current_app.extensions.get("identity_tokens")
-    if tokens is not None:
-        headers["Authorization"] = f"Bearer {tokens.get()}"
+    if is_cross_site_write():
+        message = "cross-site requests may not change anything here"
+        return jsonify(success=False, error=message), 403
 
+    headers = {k: v for k, v in request.headers.items() if k in PASSED_HEADERS}
     try:
-        upstream = current_app.extensions["http"].request(
+        upstream = api_client.send(
             request.method,
-            config.dashboard_api_url.rstrip("/") + path,
+            path,
             params=request.args,
             data=request.get_data(),
             headers=headers,
-            timeout=float(config.api_timeout_seconds),
         )
-    except requests.RequestException as error:
-        log.error(
-            "dashboard-api unreachable for %s %s: %s", request.method, path, error
-        )
+    except api_client.ApiUnavailable as error:
+        log.error("dashboard-api unreachable: %s", error)
         return jsonify(success=False, error="dashboard-api is unreachable"), 502
 
     return Response(

@@ -90,7 +90,7 @@ def demo_payloads() -> dict[str, dict[str, Any]]:
         "bq_jobs": {
             "labels": labels,
             "completed": [5 + i % 4 for i in range(30)],
-            "failed": [i % 3 == 0 and 1 or 0 for i in range(30)],
+            "failed": [(i % 3 == 0 and 1) or 0 for i in range(30)],
             "bytes_billed_gb": [round(0.5 + 0.1 * (i % 5), 2) for i in range(30)],
         },
         "etl_health": {
@@ -117,7 +117,11 @@ def demo_payloads() -> dict[str, dict[str, Any]]:
         },
     }
     services = {
-        "Data": [("Cloud SQL", "82.80"), ("BigQuery", "23.00"), ("Cloud Storage", "10.12")],
+        "Data": [
+            ("Cloud SQL", "82.80"),
+            ("BigQuery", "23.00"),
+            ("Cloud Storage", "10.12"),
+        ],
         "Training": [("Vertex AI", "38.64")],
         "Inference": [("shop-recs-serving", "1234.56")],
         "System": [("Cloud Scheduler", "0.10"), ("Secret Manager", "2.84")],
@@ -137,17 +141,29 @@ def demo_payloads() -> dict[str, dict[str, Any]]:
         "billing_invoice": _invoice(services, discount_pct=100, vat_pct=20),
         "projects": _projects_list(
             [
-                _project("p-shop", "shop-recs", "Recommendations for the web shop "
-                         "with retrieval and ranking models trained nightly on "
-                         "orders, views and carts of the last ninety days", "active",
-                         1, 2, 3, 1),
+                _project(
+                    "p-shop",
+                    "shop-recs",
+                    "Recommendations for the web shop "
+                    "with retrieval and ranking models trained nightly on "
+                    "orders, views and carts of the last ninety days",
+                    "active",
+                    1,
+                    2,
+                    3,
+                    1,
+                ),
                 _project("p-news", "news-feed", "", "failed", 0, 1, 2, 0),
-                _project("p-idle", "catalog", "Catalogue similarity.", "idle",
-                         0, 0, 1, 0),
+                _project(
+                    "p-idle", "catalog", "Catalogue similarity.", "idle", 0, 0, 1, 0
+                ),
             ],
             {"projects": 3, "models": 6, "trainings": 120, "experiments": 40},
-            {"retrieval_recall_pct": 31.9, "ranking_rmse": 0.48,
-             "hybrid_recall_pct": None},
+            {
+                "retrieval_recall_pct": 31.9,
+                "ranking_rmse": 0.48,
+                "hybrid_recall_pct": None,
+            },
         ),
     }
 
@@ -163,17 +179,24 @@ def empty_payloads() -> dict[str, dict[str, Any]]:
     return {
         "kpis": {
             "data": {
-                "models": 0, "live_endpoints": 0, "training_runs_30d": 0,
-                "training_success_rate": None, "experiments_30d": 0,
-                "etl_runs_24h": 0, "data_tables": 0, "data_volume_gb": 0.0,
-                "requests_30d": 0, "avg_latency_ms": None,
+                "models": 0,
+                "live_endpoints": 0,
+                "training_runs_30d": 0,
+                "training_success_rate": None,
+                "experiments_30d": 0,
+                "etl_runs_24h": 0,
+                "data_tables": 0,
+                "data_volume_gb": 0.0,
+                "requests_30d": 0,
+                "avg_latency_ms": None,
             },
             "freshness": freshness("resource_metrics", "none"),
         },
         "resource_charts": {
             "data": {
-                "combined_storage": series("bigquery_gb", "sql_gb", "buckets_gb",
-                                           "estimated"),
+                "combined_storage": series(
+                    "bigquery_gb", "sql_gb", "buckets_gb", "estimated"
+                ),
                 "bq_jobs": series("completed", "failed", "bytes_billed_gb"),
                 "etl_health": series("completed", "failed"),
                 "cloud_run_requests": series("requests"),
@@ -187,11 +210,18 @@ def empty_payloads() -> dict[str, dict[str, Any]]:
             "data": {
                 "currency": "EUR",
                 "daily_spend": {"labels": [], "datasets": dict(zero_month)},
-                "cost_breakdown": {"labels": list(CATEGORIES),
-                                   "values": ["0.00"] * 4, "total": "0.00"},
+                "cost_breakdown": {
+                    "labels": list(CATEGORIES),
+                    "values": ["0.00"] * 4,
+                    "total": "0.00",
+                },
                 "monthly_trend": {"labels": [], "datasets": dict(zero_month)},
-                "cost_per_training": {"labels": [], "values": [], "model_types": [],
-                                      "dates": []},
+                "cost_per_training": {
+                    "labels": [],
+                    "values": [],
+                    "model_types": [],
+                    "dates": [],
+                },
             },
             "freshness": freshness("billing", "none"),
         },
@@ -199,17 +229,25 @@ def empty_payloads() -> dict[str, dict[str, Any]]:
         "projects": _projects_list(
             [],
             {"projects": 0, "models": 0, "trainings": 0, "experiments": 0},
-            {"retrieval_recall_pct": None, "ranking_rmse": None,
-             "hybrid_recall_pct": None},
+            {
+                "retrieval_recall_pct": None,
+                "ranking_rmse": None,
+                "hybrid_recall_pct": None,
+            },
         ),
     }
 
 
 def _project(pid, name, description, status, active, total, models, deployed):
     return {
-        "id": pid, "name": name, "description": description, "status": status,
-        "endpoints_active": active, "endpoints_total": total,
-        "models_total": models, "models_deployed": deployed,
+        "id": pid,
+        "name": name,
+        "description": description,
+        "status": status,
+        "endpoints_active": active,
+        "endpoints_total": total,
+        "models_total": models,
+        "models_deployed": deployed,
     }
 
 
@@ -235,12 +273,20 @@ def _summary(spent: str, estimated: str, discount_pct: int):
             "estimated_total": estimated,
             "estimate_method": "month-to-date spend plus the average of the last "
             "7 collected days for each remaining day",
-            "license": {"fee": money(fee), "discount_pct": discount_pct,
-                        "total": money(total), "discounted": discount_pct > 0},
-            "budget": {"amount": "920.00", "spent": spent,
-                       "spent_pct": float((Decimal(spent) / 920 * 100).quantize(
-                           Decimal("0.1"), ROUND_HALF_UP)),
-                       "pace": "green"},
+            "license": {
+                "fee": money(fee),
+                "discount_pct": discount_pct,
+                "total": money(total),
+                "discounted": discount_pct > 0,
+            },
+            "budget": {
+                "amount": "920.00",
+                "spent": spent,
+                "spent_pct": float(
+                    (Decimal(spent) / 920 * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+                ),
+                "pace": "green",
+            },
         },
         "freshness": freshness("billing"),
     }
@@ -248,21 +294,35 @@ def _summary(spent: str, estimated: str, discount_pct: int):
 
 def _charts(services):
     labels = days(2, date(2026, 12, 2))
-    per_day = {c: [money(sum((Decimal(v) for _, v in s), Decimal(0)) / 2)] * 2
-               for c, s in services.items()}
-    values = [money(sum((Decimal(v) for _, v in services[c]), Decimal(0)))
-              for c in CATEGORIES]
+    per_day = {
+        c: [money(sum((Decimal(v) for _, v in s), Decimal(0)) / 2)] * 2
+        for c, s in services.items()
+    }
+    values = [
+        money(sum((Decimal(v) for _, v in services[c]), Decimal(0))) for c in CATEGORIES
+    ]
     return {
         "data": {
             "currency": "EUR",
             "daily_spend": {"labels": labels, "datasets": per_day},
-            "cost_breakdown": {"labels": list(CATEGORIES), "values": values,
-                               "total": money(sum(map(Decimal, values)))},
+            "cost_breakdown": {
+                "labels": list(CATEGORIES),
+                "values": values,
+                "total": money(sum(map(Decimal, values))),
+            },
             "monthly_trend": {
-                "labels": ["2026-07", "2026-08", "2026-09", "2026-10", "2026-11",
-                           "2026-12"],
-                "datasets": {c: ["10.50", "11.25", "0.00", "9.99", "1234.56",
-                                 v] for c, v in zip(CATEGORIES, values, strict=True)},
+                "labels": [
+                    "2026-07",
+                    "2026-08",
+                    "2026-09",
+                    "2026-10",
+                    "2026-11",
+                    "2026-12",
+                ],
+                "datasets": {
+                    c: ["10.50", "11.25", "0.00", "9.99", "1234.56", v]
+                    for c, v in zip(CATEGORIES, values, strict=True)
+                },
             },
             "cost_per_training": {
                 "labels": ["run-039", "run-040", "run-041"],
@@ -278,8 +338,15 @@ def _charts(services):
 def _invoice(services, discount_pct: int, vat_pct: int):
     fee = Decimal("1900.00")
     license_total = to_cents(fee * (100 - discount_pct) / 100)
-    rows = [{"kind": "license", "label": "License", "costs": money(fee),
-             "discount_pct": discount_pct, "total": money(license_total)}]
+    rows = [
+        {
+            "kind": "license",
+            "label": "License",
+            "costs": money(fee),
+            "discount_pct": discount_pct,
+            "total": money(license_total),
+        }
+    ]
     subtotal = license_total
     for category in CATEGORIES:
         lines = services.get(category, [])
@@ -287,18 +354,29 @@ def _invoice(services, discount_pct: int, vat_pct: int):
             continue
         total = sum((to_cents(Decimal(v)) for _, v in lines), Decimal(0))
         subtotal += total
-        rows.append({
-            "kind": "category", "label": category, "costs": money(total),
-            "total": money(total),
-            "services": [{"label": n, "costs": money(Decimal(v)),
-                          "total": money(Decimal(v))} for n, v in lines],
-        })
+        rows.append(
+            {
+                "kind": "category",
+                "label": category,
+                "costs": money(total),
+                "total": money(total),
+                "services": [
+                    {"label": n, "costs": money(Decimal(v)), "total": money(Decimal(v))}
+                    for n, v in lines
+                ],
+            }
+        )
     vat = to_cents(subtotal * vat_pct / 100)
     return {
         "data": {
-            "currency": "EUR", "period": dict(PERIOD), "rows": rows,
-            "subtotal": money(subtotal), "grand_total": money(subtotal),
-            "vat_pct": vat_pct, "vat": money(vat), "total_due": money(subtotal + vat),
+            "currency": "EUR",
+            "period": dict(PERIOD),
+            "rows": rows,
+            "subtotal": money(subtotal),
+            "grand_total": money(subtotal),
+            "vat_pct": vat_pct,
+            "vat": money(vat),
+            "total_due": money(subtotal + vat),
         },
         "freshness": freshness("billing"),
     }
@@ -315,7 +393,9 @@ class ApiDouble:
 
     def _answer(self, key: str):
         if key in self.failing:
-            return jsonify(success=False, error="the dashboard store is unavailable"), 503
+            return jsonify(
+                success=False, error="the dashboard store is unavailable"
+            ), 503
         return jsonify(success=True, **self.payloads[key])
 
     def _make_app(self) -> Flask:
@@ -342,17 +422,35 @@ class ApiDouble:
             return jsonify(success=False, error=f"no project {pid}"), 404
         detail = {
             "project": {**found, "created_at": "2026-11-01T09:30:00+00:00"},
-            "models": [{"id": "m-1", "name": f"{found['name']}-retrieval",
-                        "model_type": "retrieval",
-                        "created_at": "2026-11-02T10:00:00+00:00", "deployed": True}],
-            "endpoints": [{"id": "e-1", "cloud_run_service": f"{pid}-serving",
-                           "status": "active", "is_active": True,
-                           "deployed_at": "2026-11-03T10:00:00+00:00"}],
-            "training_runs": [{"id": "run-041", "model_type": "retrieval",
-                               "status": "completed",
-                               "started_at": "2026-11-30T01:00:00+00:00",
-                               "finished_at": "2026-11-30T03:30:00+00:00",
-                               "gpu_hours": 2.5, "metrics": {"recall_at_100": 0.319}}],
+            "models": [
+                {
+                    "id": "m-1",
+                    "name": f"{found['name']}-retrieval",
+                    "model_type": "retrieval",
+                    "created_at": "2026-11-02T10:00:00+00:00",
+                    "deployed": True,
+                }
+            ],
+            "endpoints": [
+                {
+                    "id": "e-1",
+                    "cloud_run_service": f"{pid}-serving",
+                    "status": "active",
+                    "is_active": True,
+                    "deployed_at": "2026-11-03T10:00:00+00:00",
+                }
+            ],
+            "training_runs": [
+                {
+                    "id": "run-041",
+                    "model_type": "retrieval",
+                    "status": "completed",
+                    "started_at": "2026-11-30T01:00:00+00:00",
+                    "finished_at": "2026-11-30T03:30:00+00:00",
+                    "gpu_hours": 2.5,
+                    "metrics": {"recall_at_100": 0.319},
+                }
+            ],
         }
         return jsonify(success=True, data=detail)
 

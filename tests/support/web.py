@@ -89,8 +89,8 @@ def browser_page(chromium):
     context = chromium.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
     watched = BrowserPage(page)
-    page.on("console", watched.console.append)
-    page.on("pageerror", watched.page_errors.append)
+    page.on("console", lambda message: watched.console.append(message))
+    page.on("pageerror", lambda error: watched.page_errors.append(error))
 
     def _dialog(dialog):
         watched.dialogs.append(dialog.message)

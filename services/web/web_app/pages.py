@@ -15,11 +15,19 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("pages", __name__)
 
 PROJECTS_API = "/api/system/projects/"
+# What the page's scripts read when it loads (assets/js/main.js).
+API_READS = (
+    "/api/system/kpis/",
+    "/api/system/resource-charts/",
+    "/api/system/billing/summary/",
+    "/api/system/billing/charts/",
+    "/api/system/billing/invoice/",
+)
 
 
 @blueprint.get("/")
 def dashboard():
-    return render_template("dashboard.html", **projects_context())
+    return render_template("dashboard.html", api_reads=API_READS, **projects_context())
 
 
 @blueprint.get("/fragments/projects")

@@ -6,7 +6,8 @@ const Api = (function () {
   async function get(url) {
     let response;
     try {
-      response = await fetch(url, { headers: { Accept: "application/json" } });
+      // No custom headers: the answer preloaded by the page's <link> is reused.
+      response = await fetch(url);
     } catch (error) {
       throw new Error(`${url}: network error (${error.message})`);
     }

@@ -301,12 +301,9 @@ def _vectors() -> list[tuple[str, str]]:
     pairs = [(text, format_eur(Decimal(text))) for text in inputs]
     pairs += [("1900.00", "€1.900,00"), ("0.00", "€0,00"), ("-12.34", "-€12,34")]
     if VECTORS.exists():
-        for vector in json.loads(VECTORS.read_text()):
-            if isinstance(vector, dict):
-                text = str(vector.get("input", vector.get("amount")))
-                pairs.append((text, vector.get("expected", vector.get("formatted"))))
-            else:
-                pairs.append((str(vector[0]), vector[1]))
+        shared = json.loads(VECTORS.read_text())
+        for vector in shared["vectors"]:
+            pairs.append((vector["amount"], vector["formatted"]))
     return pairs
 
 

@@ -127,6 +127,16 @@ def test_unknown_project_is_a_404_page_naming_it(double, tmp_path):
     assert "There is no project with the id p-missing." in answer.get_data(as_text=True)
 
 
+def test_a_malformed_project_id_is_a_404_without_asking_the_api(tmp_path):
+    closed = f"http://127.0.0.1:{free_port()}"
+    client = web.web_app(closed, tmp_path / "data").test_client()
+
+    answer = client.get("/projects/not.an.id")
+
+    assert answer.status_code == 404
+    assert "There is no project with that id." in answer.get_data(as_text=True)
+
+
 def test_api_down_still_renders_the_page_with_a_notice(tmp_path):
     closed = f"http://127.0.0.1:{free_port()}"
     client = web.web_app(closed, tmp_path / "data").test_client()

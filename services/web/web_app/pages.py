@@ -5,6 +5,7 @@ the other chapters are filled by the page's scripts from the JSON APIs."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Blueprint, render_template
@@ -15,6 +16,8 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("pages", __name__)
 
 PROJECTS_API = "/api/system/projects/"
+# Project ids as dashboard-api issues them (and as proxy.py forwards them).
+PROJECT_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 # What the page's scripts read when it loads (assets/js/main.js).
 API_READS = (
     "/api/system/kpis/",
@@ -37,6 +40,9 @@ def projects_fragment():
 
 @blueprint.get("/projects/<project_id>")
 def project(project_id: str):
+    if not PROJECT_ID.fullmatch(project_id):
+        return _error_page(404, "There is no project with that id.")
+
     try:
         answer = api_client.get_json(f"{PROJECTS_API}{project_id}/")
     except api_client.ApiUnavailable as error:

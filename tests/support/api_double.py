@@ -138,7 +138,7 @@ def demo_payloads() -> dict[str, dict[str, Any]]:
         },
         "billing_summary": _summary("40.12", "163.94", 100),
         "billing_charts": _charts(services),
-        "billing_invoice": _invoice(services, discount_pct=100, vat_pct=20),
+        "billing_invoice": _invoice(services, discount_pct=100, vat_pct=20.5),
         "projects": _projects_list(
             [
                 _project(
@@ -335,7 +335,7 @@ def _charts(services):
     }
 
 
-def _invoice(services, discount_pct: int, vat_pct: int):
+def _invoice(services, discount_pct: int, vat_pct: float):
     fee = Decimal("1900.00")
     license_total = to_cents(fee * (100 - discount_pct) / 100)
     rows = [
@@ -366,7 +366,7 @@ def _invoice(services, discount_pct: int, vat_pct: int):
                 ],
             }
         )
-    vat = to_cents(subtotal * vat_pct / 100)
+    vat = to_cents(subtotal * Decimal(str(vat_pct)) / 100)
     return {
         "data": {
             "currency": "EUR",

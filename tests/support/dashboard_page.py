@@ -62,6 +62,12 @@ def german(value: Any, places: int) -> str:
     return english.translate(str.maketrans({",": ".", ".": ","}))
 
 
+def as_given_percent(value: Any) -> str:
+    """A percentage with the decimals the API gave: 20 → 20%, 20.5 → 20,5%."""
+    exponent = Decimal(str(value)).as_tuple().exponent
+    return german(value, max(0, -exponent)) + "%"
+
+
 def expected_kpis(data: dict[str, Any]) -> dict[str, str]:
     rate = data["training_success_rate"]
     return {
@@ -116,7 +122,7 @@ def expected_invoice_rows(data: dict[str, Any]) -> list[list[str]]:
         [""],
         ["Subtotal", "", "", eur(data["subtotal"])],
         ["Grand Total", "", "", eur(data["grand_total"])],
-        ["VAT", "", f"{german(data['vat_pct'], 0)}%", eur(data["vat"])],
+        ["VAT", "", as_given_percent(data["vat_pct"]), eur(data["vat"])],
         ["Total Due", "", "", eur(data["total_due"])],
     ]
     return rows

@@ -257,7 +257,7 @@ const BillingDashboard = (function () {
       separator,
       row("bold subtotal-row", "Subtotal", "", "", Format.formatEUR(data.subtotal)),
       row("bold grand-total-row", "Grand Total", "", "", Format.formatEUR(data.grand_total)),
-      row("vat-row", "VAT", "", `${Format.decimal(data.vat_pct, 0)}%`, Format.formatEUR(data.vat)),
+      row("vat-row", "VAT", "", Format.percentAsGiven(data.vat_pct), Format.formatEUR(data.vat)),
       row("bold total-due-row", "Total Due", "", "", Format.formatEUR(data.total_due)),
     );
     document.getElementById("invoiceBody").replaceChildren(...rows);

@@ -70,6 +70,13 @@ const Format = (function () {
     return text === MISSING ? text : `${text}%`;
   }
 
+  /* A percentage with the decimals it came with: 20 → 20%, 20.5 → 20,5%. */
+  function percentAsGiven(value) {
+    if (missing(value)) return MISSING;
+    const fraction = plainText(value).split(".")[1] || "";
+    return `${decimal(value, fraction.length)}%`;
+  }
+
   /* 2026-12-03T02:00:12+00:00 as 2026-12-03 02:00 UTC. */
   function utcTime(value) {
     if (!value) return MISSING;
@@ -78,7 +85,7 @@ const Format = (function () {
     return moment.toISOString().slice(0, 16).replace("T", " ") + " UTC";
   }
 
-  return { MISSING, formatEUR, decimal, count, percent, utcTime };
+  return { MISSING, formatEUR, decimal, count, percent, percentAsGiven, utcTime };
 })();
 
 const formatEUR = Format.formatEUR;

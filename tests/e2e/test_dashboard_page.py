@@ -339,3 +339,23 @@ def test_page_loads_nothing_from_outside_its_origin_and_no_inline_code(
         })"""
     )
     assert inline == {"scripts": 0, "styles": 0}
+
+
+def test_charts_are_destroyed_before_they_are_drawn_again(stack, browser_page):
+    _, url = stack(api_double.demo_payloads())
+    web.open_dashboard(browser_page, url)
+    page = browser_page.page
+    count = "() => Object.keys(Chart.instances).length"
+    first = page.evaluate(count)
+
+    page.evaluate(
+        """async () => {
+             await SystemDashboard.loadCharts();
+             await BillingDashboard.loadCharts();
+           }"""
+    )
+
+    assert first == len(dashboard_page.CHART_IDS)
+    assert page.evaluate(count) == first
+    assert all(dashboard_page.drawn_charts(page).values())
+    assert browser_page.console_errors == []

@@ -154,6 +154,19 @@ class WebSettings(CommonSettings):
         "shows the identity Identity-Aware Proxy passes and refuses requests "
         "without one.",
     )
+    iap_audience: str = var(
+        "RECS_IAP_AUDIENCE",
+        "",
+        "Audience of Identity-Aware Proxy's signed header "
+        "(/projects/NUMBER/global/backendServices/ID). When set, production "
+        "verifies X-Goog-IAP-JWT-Assertion on every request and takes the user "
+        "from it.",
+    )
+    iap_certs_url: str = var(
+        "RECS_IAP_CERTS_URL",
+        "https://www.gstatic.com/iap/verify/public_key",
+        "Where IAP's signing keys are fetched from (PEM by key id).",
+    )
 
 
 @dataclasses.dataclass(frozen=True)

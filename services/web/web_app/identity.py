@@ -2,15 +2,14 @@
 
 In production, web sits behind Identity-Aware Proxy, which signs the user in
 and passes their identity in ``X-Goog-Authenticated-User-Email``
-(``accounts.google.com:alice@example.com``). A request without it did not
-come through the proxy, so it is refused. Outside production there is no
-proxy: a development identity (RECS_DEV_IDENTITY) is used and the header
-says so.
+(``accounts.google.com:alice@example.com``) and, signed, in
+``X-Goog-IAP-JWT-Assertion``. With RECS_IAP_AUDIENCE set, the signed
+assertion is verified and names the user; without it, the plain header is
+trusted (web logs a warning at start) and its absence alone is refused. A
+request that did not come through the proxy is refused with 401.
 
-Known shortcoming: the header is trusted as it is. IAP also sends a signed
-JWT (``X-Goog-IAP-JWT-Assertion``) that would prove the request came through
-the proxy even if web's ingress were opened by mistake; it is not verified
-yet (infra keeps web's ingress restricted to the load balancer).
+Outside production there is no proxy: a development identity
+(RECS_DEV_IDENTITY) is used, and the header's tooltip says so.
 """
 
 from __future__ import annotations
@@ -19,6 +18,8 @@ import logging
 from dataclasses import dataclass
 
 from flask import Flask, g, jsonify, render_template, request
+
+from web_app.iap import ASSERTION_HEADER, IapError, IapVerifier
 
 log = logging.getLogger(__name__)
 
@@ -43,27 +44,51 @@ def from_iap_header(value: str | None) -> User | None:
 
 def install(app: Flask) -> None:
     config = app.extensions["settings"]
-    production = config.profile == "production"
-    development_user = User(config.dev_identity, development=True)
+    if config.profile != "production":
+        development_user = User(config.dev_identity, development=True)
+        app.before_request(lambda: setattr(g, "user", development_user))
+        return
+
+    verifier = None
+    if config.iap_audience:
+        verifier = IapVerifier(config.iap_audience, config.iap_certs_url)
+    else:
+        log.warning(
+            "RECS_IAP_AUDIENCE is not set: the page trusts the %s header without "
+            "verifying IAP's signed %s; keep web's ingress restricted to the "
+            "load balancer",
+            IAP_EMAIL_HEADER,
+            ASSERTION_HEADER,
+        )
 
     @app.before_request
     def _identify():
-        if not production:
-            g.user = development_user
+        g.user = None
+        if request.path in OPEN_PATHS:
             return None
 
-        g.user = from_iap_header(request.headers.get(IAP_EMAIL_HEADER))
-        if g.user is not None or request.path in OPEN_PATHS:
-            return None
+        try:
+            g.user = _user_of_request(verifier)
+        except IapError as error:
+            log.warning(
+                "refused %s %s: %s (the request did not come through "
+                "Identity-Aware Proxy)",
+                request.method,
+                request.path,
+                error,
+            )
+            return _refusal()
+        return None
 
-        log.warning(
-            "refused %s %s: no %s header (the request did not come through "
-            "Identity-Aware Proxy)",
-            request.method,
-            request.path,
-            IAP_EMAIL_HEADER,
-        )
-        return _refusal()
+
+def _user_of_request(verifier: IapVerifier | None) -> User:
+    if verifier is not None:
+        return User(verifier.email(request.headers.get(ASSERTION_HEADER)))
+
+    user = from_iap_header(request.headers.get(IAP_EMAIL_HEADER))
+    if user is None:
+        raise IapError(f"no {IAP_EMAIL_HEADER} header")
+    return user
 
 
 def _refusal():

@@ -359,3 +359,69 @@ def test_charts_are_destroyed_before_they_are_drawn_again(stack, browser_page):
     assert page.evaluate(count) == first
     assert all(dashboard_page.drawn_charts(page).values())
     assert browser_page.console_errors == []
+
+
+SPEC_STYLES = [
+    # (selector, CSS property, value) from the spec's Chapter Styling,
+    # Chapter Icons and Header tables.
+    (".chapter-container", "border-top-width", "2px"),
+    (".chapter-container", "border-top-style", "solid"),
+    (".chapter-container", "border-top-color", "rgb(31, 41, 55)"),
+    (".chapter-container", "border-top-left-radius", "16px"),
+    (".chapter-header", "padding", "24px 28px"),
+    (".chapter-icon", "width", "48px"),
+    (".chapter-icon", "height", "48px"),
+    (".chapter-icon", "border-top-left-radius", "12px"),
+    (".chapter-title", "font-size", "24px"),
+    (".chapter-title", "font-weight", "700"),
+    (".chapter-subtitle", "font-size", "14px"),
+    (".chapter-subtitle", "color", "rgb(107, 114, 128)"),
+    (
+        ".chapter-icon.system",
+        "background-image",
+        "linear-gradient(135deg, rgb(59, 130, 246), rgb(96, 165, 250))",
+    ),
+    (
+        ".chapter-icon.projects",
+        "background-image",
+        "linear-gradient(135deg, rgb(139, 92, 246), rgb(167, 139, 250))",
+    ),
+    (
+        ".chapter-icon.billing",
+        "background-image",
+        "linear-gradient(135deg, rgb(245, 158, 11), rgb(251, 191, 36))",
+    ),
+    ("body", "background-color", "rgb(255, 255, 255)"),
+    ("header img", "height", "70px"),
+    ("#projectId", "font-size", "48px"),
+    ("#projectId", "font-weight", "700"),
+    ("#projectId", "color", "rgb(30, 58, 138)"),
+    (".user-icon", "width", "44px"),
+    (".user-icon", "height", "44px"),
+    (".user-icon", "border-top-left-radius", "9999px"),
+    (".chapter-kpi-grid", "display", "grid"),
+]
+
+
+def test_page_follows_the_spec_styling(stack, browser_page):
+    _, url = stack(api_double.demo_payloads())
+    web.open_dashboard(browser_page, url)
+    page = browser_page.page
+
+    shown = [
+        (selector, prop, page.eval_on_selector(
+            selector, "(e, p) => getComputedStyle(e).getPropertyValue(p)", prop
+        ))
+        for selector, prop, _ in SPEC_STYLES
+    ]  # fmt: skip
+
+    assert shown == SPEC_STYLES
+    icons = page.locator(".chapter-icon i").evaluate_all(
+        "icons => icons.map(i => i.className)"
+    )
+    assert icons == ["fas fa-server", "fas fa-cube", "fas fa-credit-card"]
+    columns = page.eval_on_selector(
+        ".chapter-kpi-grid", "e => getComputedStyle(e).gridTemplateColumns"
+    )
+    widths = [float(w.removesuffix("px")) for w in columns.split()]
+    assert round(widths[0] / widths[1], 2) == round(4 / 3, 2)

@@ -20,7 +20,7 @@ MODELS = "projects/555035914949/locations/europe-central2/models"
 
 
 @pytest.fixture
-def client(monkeypatch, storage_emulator, tmp_path):
+def client(monkeypatch, storage_emulator):
     monkeypatch.setenv("RECS_GCP_PROJECT", "b2b-recs")
     monkeypatch.setenv("RECS_STORAGE_API_ENDPOINT", storage_emulator)
     monkeypatch.setenv("RECS_ARTIFACTS_BUCKET", BUCKET)
@@ -67,7 +67,7 @@ def test_the_artifacts_webhook_refuses_bad_options(client, bucket):
     }
 
 
-def test_the_artifacts_webhook_reports_a_failed_run_as_error(client, monkeypatch):
+def test_the_artifacts_webhook_reports_a_failed_run_as_error(client):
     # No bucket was created: the listing fails and nothing can be deleted.
     response = client.post("/api/system/cleanup-artifacts-webhook/")
 

@@ -6,6 +6,7 @@ from flask import Flask, jsonify
 
 from dashboard_api import errors, push
 from dashboard_api.push_auth import PushAuthenticator
+from dashboard_api.scheduling import routes as scheduler_setup
 from recs_shared import cloud_logging, settings
 from recs_shared.settings import DashboardApiSettings
 from recs_shared.store import DocumentStore, make_store
@@ -15,6 +16,7 @@ def blueprints() -> list:
     """Every route group of the API (one line per group)."""
     return [
         push.blueprint,
+        scheduler_setup.blueprint,
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
+import housekeeping
 from recs_shared import cloud_logging, settings
 from recs_shared.settings import MetricsCollectorSettings
 
@@ -15,6 +16,7 @@ def create_app(config: MetricsCollectorSettings | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.extensions["settings"] = config
     cloud_logging.install_flask_hooks(app)
+    housekeeping.register(app)
 
     @app.get("/healthz")
     def healthz():

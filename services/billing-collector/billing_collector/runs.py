@@ -120,8 +120,10 @@ def run(
             publisher.close()
 
     log.info(
-        "billing collected for %s (%s)",
-        ", ".join(day.isoformat() for day in outcome.days),
+        "billing collected for %d day(s), %s to %s (%s)",
+        len(outcome.days),
+        outcome.days[0],
+        outcome.days[-1],
         "dry run" if outcome.dry_run else "published",
     )
     return Answer(200, summary(outcome))

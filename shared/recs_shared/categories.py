@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DATA = "Data"
 TRAINING = "Training"
@@ -60,8 +60,7 @@ SKU_SERVICES = (VERTEX_AI,)
 _ACCELERATOR = re.compile(r"\b(gpu|tpu)\b|nvidia", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Classified:
+class Classified(NamedTuple):
     category: str
     service: str
     known: bool

@@ -17,6 +17,7 @@ from billing_collector.collect import Request, RequestError, collect, days_to_co
 from billing_collector.duckdb_source import DuckDBSource
 from billing_collector.export_source import ExportUnavailable
 from billing_collector.import_export import import_file
+from billing_collector.query import Window
 from recs_shared import events, platform
 from tests.support.billing_export import (
     SAMPLES,
@@ -343,3 +344,33 @@ def test_days_to_collect(request_, days):
 def test_impossible_requests_are_refused(request_, fault):
     with pytest.raises(RequestError, match=fault):
         days_to_collect(request_, today=date(2026, 12, 1), recollect_days=3)
+
+
+def test_the_list_function_rewrite_gives_the_rows_of_the_plain_translation(
+    sqlite_store, tmp_path
+):
+    import duckdb
+
+    from billing_collector import demo_export
+    from billing_collector.duckdb_source import _naive_utc, duckdb_sql
+    from billing_collector.query import day_parameters
+
+    database = tmp_path / "demo.duckdb"
+    sqlite_store.put(platform.TRAINING_RUNS, "r", {"model_type": "ranking"})
+    demo_export.write(
+        database,
+        demo_export.generate(sqlite_store, date(2026, 9, 1), date(2026, 9, 30), seed=5),
+        "demo",
+    )
+    parameters = _naive_utc(day_parameters(date(2026, 9, 12), "b2b-recs", Window(1, 7)))
+
+    with duckdb.connect(str(database), read_only=True) as connection:
+        plain = connection.execute(duckdb_sql(list_functions=False), parameters)
+        plain_rows = plain.fetchall()
+        rewritten = connection.execute(duckdb_sql(), parameters).fetchall()
+
+    assert "FROM UNNEST(credits)" in duckdb_sql(list_functions=False)
+    assert "FROM UNNEST" not in duckdb_sql()
+    assert "LIST_SUM(LIST_TRANSFORM(credits" in duckdb_sql()
+    assert len(plain_rows) > 10
+    assert rewritten == plain_rows

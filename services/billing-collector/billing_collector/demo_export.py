@@ -189,15 +189,17 @@ def demo_runs(
     """The store's training runs in the period, or invented ones without any."""
     runs = []
     for doc in store.query(platform.TRAINING_RUNS):
+        if not doc.data.get("started_at") or not doc.data.get("gpu_hours"):
+            continue
         started = datetime.fromisoformat(doc.data["started_at"]).astimezone(UTC)
-        if not first <= started.date() <= last or not doc.data.get("gpu_hours"):
+        if not first <= started.date() <= last:
             continue
         runs.append(
             DemoRun(
                 run_id=doc.id,
                 # Every third run lacks the model_type label, as a run
                 # launched by hand would: the collector asks the store.
-                model_type=None if len(runs) % 3 == 2 else doc.data["model_type"],
+                model_type=None if len(runs) % 3 == 2 else doc.data.get("model_type"),
                 started_at=started,
                 gpu_hours=float(doc.data["gpu_hours"]),
                 gpu_type=doc.data.get("gpu_type") or "nvidia-tesla-t4",

@@ -18,7 +18,7 @@ from billing_collector.duckdb_source import DuckDBSource
 from billing_collector.export_source import ExportUnavailable
 from billing_collector.import_export import import_file
 from billing_collector.query import Window
-from recs_shared import events, platform
+from recs_shared import billing_config, events, platform
 from tests.support.billing_export import (
     SAMPLES,
     collector_settings,
@@ -374,3 +374,22 @@ def test_the_list_function_rewrite_gives_the_rows_of_the_plain_translation(
     assert "LIST_SUM(LIST_TRANSFORM(credits" in duckdb_sql()
     assert len(plain_rows) > 10
     assert rewritten == plain_rows
+
+
+def test_the_platform_and_billing_config_are_read_from_either_store(store):
+    from billing_collector.collect import read_platform
+
+    save_billing_config(store, default_margin_pct=35, client_project_id="shop-proj")
+    store.put(platform.DEPLOYED_ENDPOINTS, "e1", {"cloud_run_service": "a-serving"})
+    store.put(platform.DEPLOYED_ENDPOINTS, "e2", {"cloud_run_service": "b-serving"})
+    store.put(platform.TRAINING_RUNS, "run-9", {"model_type": "multitask"})
+
+    known = read_platform(store)
+    pricing = billing_config.load(store)
+
+    assert known.endpoint_services == {"a-serving", "b-serving"}
+    assert dict(known.run_model_types) == {"run-9": "multitask"}
+    assert (pricing["default_margin_pct"], pricing["client_project_id"]) == (
+        35,
+        "shop-proj",
+    )

@@ -52,7 +52,8 @@ def create_app(
     @app.post("/")
     @app.post(WEBHOOK_PATH)
     def collect_billing():
-        body = request.get_json(silent=True) if request.get_data() else {}
+        # Cloud Scheduler may send a JSON body without a JSON content type.
+        body = request.get_json(force=True, silent=True) if request.get_data() else {}
         if body is None:
             return jsonify(status="error", error="the request body is not JSON"), 400
         try:

@@ -129,3 +129,13 @@ def test_the_period_is_six_calendar_months_to_yesterday():
         date(2025, 10, 1),
         date(2026, 3, 14),
     )
+
+
+def test_rows_the_export_would_write_later_are_left_out(sqlite_store):
+    now = datetime(2026, 9, 30, 6, tzinfo=UTC)
+
+    everything = list(demo_export.generate(sqlite_store, FIRST, LAST))
+    so_far = list(demo_export.generate(sqlite_store, FIRST, LAST, now=now))
+
+    assert so_far == [row for row in everything if row["export_time"] <= now]
+    assert len(so_far) < len(everything)

@@ -238,9 +238,27 @@ def endpoint_services(store: DocumentStore) -> list[str]:
 
 
 def generate(
-    store: DocumentStore, first: date, last: date, seed: int = 7
+    store: DocumentStore,
+    first: date,
+    last: date,
+    seed: int = 7,
+    now: datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Canonical export rows for every UTC day from ``first`` to ``last``."""
+    """Canonical export rows for every UTC day from ``first`` to ``last``.
+
+    With ``now``, rows the export would only write later are left out, as
+    they would be missing from a real export read at that moment.
+    """
+    rows = _all_rows(store, first, last, seed)
+    if now is None:
+        yield from rows
+    else:
+        yield from (row for row in rows if row["export_time"] <= now)
+
+
+def _all_rows(
+    store: DocumentStore, first: date, last: date, seed: int
+) -> Iterator[dict[str, Any]]:
     pricing = billing_config.load(store)
     bill = Bill(seed, pricing["client_project_id"])
     endpoints = endpoint_services(store)
@@ -494,8 +512,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     config = settings.load(BillingCollectorSettings)
-    first, last = period(datetime.now(UTC).date(), args.months)
-    rows = generate(make_store(config), first, last, seed=args.seed)
+    now = datetime.now(UTC)
+    first, last = period(now.date(), args.months)
+    rows = generate(make_store(config), first, last, seed=args.seed, now=now)
     source = f"seed {args.seed}, {first} to {last}"
     count = write(config.export_duckdb_path, rows, source, replace=args.replace)
     print(f"wrote {count} demo export rows ({source}) to {config.export_duckdb_path}")

@@ -55,6 +55,8 @@ def billing_backfill(config: LocalStackSettings, env: dict[str, str]) -> None:
 
 
 def _days_since_period_start() -> int:
+    # The demo's period is defined once, beside its generator; the service
+    # folder is not on the path of the local runner (it runs from the root).
     sys.path.insert(0, str(SERVICE))
     from billing_collector.demo_export import period
 

@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import duckdb
-
 from billing_collector import export_table
 from recs_shared import billing_config, platform, settings
 from recs_shared.settings import BillingCollectorSettings
@@ -475,30 +473,10 @@ def period(today: date, months: int) -> tuple[date, date]:
 
 
 def write(database, rows, source: str, *, replace: bool = False) -> int:
-    """Insert rows as one import, in one transaction."""
-    database.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(database)) as connection:
-        export_table.create_tables(connection)
-        connection.execute("BEGIN TRANSACTION")
-        try:
-            if replace:
-                connection.execute(f"DELETE FROM {export_table.TABLE}")
-                connection.execute(f"DELETE FROM {export_table.IMPORTS_TABLE}")
-            count = export_table.insert_rows(connection, rows)
-            connection.execute(
-                f"INSERT INTO {export_table.IMPORTS_TABLE} VALUES (?, ?, ?, ?)",
-                [
-                    f"demo:{source}",
-                    source,
-                    count,
-                    datetime.now(UTC).replace(tzinfo=None),
-                ],
-            )
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-    return count
+    """Insert demo rows as one import, in one transaction."""
+    return export_table.load_batch(
+        database, rows, key=f"demo:{source}", source=source, replace=replace
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

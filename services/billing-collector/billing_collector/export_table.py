@@ -142,6 +142,51 @@ COLUMNS: dict[str, str] = {
 }
 
 
+class AlreadyImported(ValueError):
+    """This batch (same content) is in the table already."""
+
+
+def load_batch(
+    database: Path,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    key: str,
+    source: str,
+    replace: bool = False,
+) -> int:
+    """Insert one batch of rows in one transaction, recorded under ``key``.
+
+    Either every row goes in, or (on any error, including a repeated key)
+    none does. ``replace`` empties the table first, in the same transaction.
+    """
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(database)) as connection:
+        create_tables(connection)
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            if replace:
+                connection.execute(f"DELETE FROM {TABLE}")
+                connection.execute(f"DELETE FROM {IMPORTS_TABLE}")
+            earlier = connection.execute(
+                f"SELECT source, imported_at FROM {IMPORTS_TABLE} WHERE sha256 = ?",
+                [key],
+            ).fetchone()
+            if earlier:
+                raise AlreadyImported(
+                    f"already imported (as {earlier[0]} at {earlier[1]} UTC)"
+                )
+            count = insert_rows(connection, rows)
+            connection.execute(
+                f"INSERT INTO {IMPORTS_TABLE} VALUES (?, ?, ?, ?)",
+                [key, source, count, datetime.now(UTC).replace(tzinfo=None)],
+            )
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return count
+
+
 def partition_time(export_time: datetime) -> datetime:
     """The partition a row lands in: the UTC day the export wrote it."""
     return datetime.combine(export_time.astimezone(UTC).date(), time(), tzinfo=UTC)

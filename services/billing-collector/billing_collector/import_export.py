@@ -15,10 +15,7 @@ import argparse
 import hashlib
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-
-import duckdb
 
 from billing_collector import export_table
 from billing_collector.export_files import ExportFileError, read_rows
@@ -47,39 +44,16 @@ def import_file(database: Path, path: Path, *, replace: bool = False) -> Importe
     rows, ignored = read_rows(text, str(path))
     digest = hashlib.sha256(content).hexdigest()
 
-    database.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(database)) as connection:
-        export_table.create_tables(connection)
-        connection.execute("BEGIN TRANSACTION")
-        try:
-            if replace:
-                connection.execute(f"DELETE FROM {export_table.TABLE}")
-                connection.execute(f"DELETE FROM {export_table.IMPORTS_TABLE}")
-            _refuse_repeat(connection, digest, path)
-            count = export_table.insert_rows(connection, rows)
-            connection.execute(
-                f"INSERT INTO {export_table.IMPORTS_TABLE} VALUES (?, ?, ?, ?)",
-                [digest, str(path), count, datetime.now(UTC).replace(tzinfo=None)],
-            )
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-    return Imported(str(path), count, ignored)
-
-
-def _refuse_repeat(connection, digest: str, path: Path) -> None:
-    earlier = connection.execute(
-        f"SELECT source, imported_at FROM {export_table.IMPORTS_TABLE} "
-        "WHERE sha256 = ?",
-        [digest],
-    ).fetchone()
-    if earlier:
-        raise ExportFileError(
-            f"{path} was already imported (as {earlier[0]} at {earlier[1]} UTC); "
-            "importing it again would count its costs twice. Use --replace to "
-            "start the local export afresh."
+    try:
+        count = export_table.load_batch(
+            database, rows, key=digest, source=str(path), replace=replace
         )
+    except export_table.AlreadyImported as error:
+        raise ExportFileError(
+            f"{path} was {error}; importing it again would count its costs "
+            "twice. Use --replace to start the local export afresh."
+        ) from None
+    return Imported(str(path), count, ignored)
 
 
 def main(argv: list[str] | None = None) -> int:

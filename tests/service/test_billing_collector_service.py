@@ -15,11 +15,15 @@ from decimal import Decimal
 import pytest
 import requests
 from flask import Flask, request
+from google.auth.credentials import AnonymousCredentials
+from google.cloud import bigquery
 
 from billing_collector.__main__ import main
 from billing_collector.app import WEBHOOK_PATH, create_app
+from billing_collector.bigquery_source import BigQuerySource
 from recs_shared.events import decode_push
 from recs_shared.publisher.outbox import Outbox
+from tests.support.bigquery_rest import FakeBigQuery
 from tests.support.billing_export import (
     collector_settings,
     export_row,
@@ -196,6 +200,29 @@ def test_when_the_export_cannot_be_read_nothing_is_published_and_scheduler_retri
     assert response.status_code == 503
     error = response.json()["error"]
     assert error.startswith("nothing was published: no local billing export at ")
+    assert receiver.events == [] and _pending(config) == []
+
+
+def test_when_bigquery_fails_on_any_day_nothing_is_published(
+    config, sqlite_store, receiver
+):
+    fake = FakeBigQuery(project=config.gcp_project)
+    fake.fail_with(403, "accessDenied", "Access Denied: Table b2b-recs:x", after=1)
+    with LoopbackServer(fake.app) as bigquery_api:
+        client = bigquery.Client(
+            project=config.gcp_project,
+            credentials=AnonymousCredentials(),
+            client_options={"api_endpoint": bigquery_api.url},
+        )
+        app = create_app(
+            config, store=sqlite_store, source=BigQuerySource(client, 10**9)
+        )
+        with LoopbackServer(app) as collector:
+            response = requests.post(collector.url + WEBHOOK_PATH, json={}, timeout=30)
+
+    assert len(fake.query_bodies()) == 2
+    assert response.status_code == 503
+    assert "Access Denied: Table b2b-recs:x" in response.json()["error"]
     assert receiver.events == [] and _pending(config) == []
 
 

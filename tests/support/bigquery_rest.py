@@ -57,13 +57,17 @@ class FakeBigQuery:
         self.page_size = 2
         self.requests: list[dict[str, Any]] = []
         self.error: tuple[int, dict[str, Any]] | None = None
+        self.good_queries_left: int | None = None
         self.app = self._build()
 
     def query_bodies(self) -> list[dict[str, Any]]:
         return [r["json"] for r in self.requests if r["path"].endswith("/queries")]
 
-    def fail_with(self, status: int, reason: str, message: str) -> None:
-        """Answer queries with this error, as BigQuery shapes it."""
+    def fail_with(
+        self, status: int, reason: str, message: str, *, after: int = 0
+    ) -> None:
+        """Answer queries with this error (after ``after`` good ones)."""
+        self.good_queries_left = after
         self.error = (
             status,
             {
@@ -118,9 +122,11 @@ class FakeBigQuery:
 
         @app.post(f"{base}/queries")
         def jobs_query(project):
-            if self.error:
+            if self.error and self.good_queries_left == 0:
                 status, body = self.error
                 return jsonify(body), status
+            if self.good_queries_left:
+                self.good_queries_left -= 1
             return jsonify(
                 {
                     "kind": "bigquery#queryResponse",

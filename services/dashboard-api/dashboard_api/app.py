@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from dashboard_api import errors, push
+from dashboard_api import errors, project_routes, push, system_routes
 from dashboard_api.push_auth import PushAuthenticator
 from recs_shared import cloud_logging, settings
 from recs_shared.settings import DashboardApiSettings
@@ -15,6 +15,8 @@ def blueprints() -> list:
     """Every route group of the API (one line per group)."""
     return [
         push.blueprint,
+        system_routes.blueprint,
+        project_routes.blueprint,
     ]
 
 

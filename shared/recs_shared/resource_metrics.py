@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from recs_shared.events.schemas import COLLECTORS
-
 COLLECTOR_FIELDS: dict[str, tuple[str, ...]] = {
     "bigquery_storage": ("bq_total_bytes", "bq_table_details"),
     "bigquery_jobs": ("bq_jobs_completed", "bq_jobs_failed", "bq_bytes_billed"),
@@ -28,22 +26,12 @@ COLLECTOR_FIELDS: dict[str, tuple[str, ...]] = {
         "gpu_type_hours",
     ),
 }
-assert tuple(COLLECTOR_FIELDS) == COLLECTORS, "keep in step with the event schema"
 
 FIELD_COLLECTOR = {
     field: collector
     for collector, fields in COLLECTOR_FIELDS.items()
     for field in fields
 }
-
-# Figures that are a level at a moment (storage, the service list) rather
-# than a count over the day; only these can be estimated by a backfill.
-STOCK_COLLECTORS = (
-    "bigquery_storage",
-    "cloud_run_services",
-    "database",
-    "cloud_storage",
-)
 
 SERVING_SUFFIX = "-serving"
 
@@ -57,7 +45,7 @@ def status_for(failed: int) -> str:
     """success: every collector measured; error: none did; partial otherwise."""
     if failed == 0:
         return "success"
-    if failed == len(COLLECTORS):
+    if failed == len(COLLECTOR_FIELDS):
         return "error"
     return "partial"
 

@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from recs_shared import platform
-
 
 def training_run(
     started: datetime,
@@ -111,6 +109,3 @@ class CountingStore:
 
     def __getattr__(self, name):
         return getattr(self.store, name)
-
-
-COLLECTIONS = tuple(platform.SCHEMAS)

@@ -11,10 +11,26 @@ from google.api_core import exceptions
 from metrics_collector.runner import RequestError
 from metrics_collector.sources.ports import SourceUnavailable
 from recs_shared.events import decode
+from recs_shared.events.schemas import COLLECTORS, ResourceMetricsV1
 from recs_shared.resource_metrics import COLLECTOR_FIELDS
 from tests.support.metrics import DAY, RUN_AT, FakeSources, collector_at
 
 ALL_FIELDS = [field for fields in COLLECTOR_FIELDS.values() for field in fields]
+
+
+def test_the_collectors_share_out_every_figure_of_the_event_exactly_once():
+    figures = set(ResourceMetricsV1().fields) - {
+        "event_type",
+        "schema_version",
+        "snapshot_date",
+        "collected_at",
+        "status",
+        "collection_errors",
+        "estimated_fields",
+    }
+
+    assert tuple(COLLECTOR_FIELDS) == COLLECTORS
+    assert sorted(ALL_FIELDS) == sorted(figures)
 
 
 def test_a_full_collection_is_a_success_with_every_figure():

@@ -27,6 +27,7 @@ from typing import Any
 
 from recs_shared.resource_metrics import (
     COLLECTOR_FIELDS,
+    FIELD_COLLECTOR,
     estimated_collectors,
     failed_collectors,
     status_for,
@@ -42,7 +43,7 @@ def merge(current: dict[str, Any] | None, event: dict[str, Any]) -> dict | None:
     """The stored day after ``event`` arrives; None when nothing changes."""
     new = to_storable(event)
     if current is None:
-        return new
+        return _in_order(new)
 
     winners = {
         collector: new
@@ -84,6 +85,22 @@ def _combine(new: dict, winners: dict[str, dict]) -> dict[str, Any]:
     if retained:
         day[RETAINED] = retained
     return day
+
+
+def _in_order(day: dict[str, Any]) -> dict[str, Any]:
+    """Errors and estimated fields listed in the collectors' order, so equal
+    days are equal documents whichever collection came first."""
+    position = {field: i for i, field in enumerate(FIELD_COLLECTOR)}
+    collectors = list(COLLECTOR_FIELDS)
+    return {
+        **day,
+        "collection_errors": sorted(
+            day["collection_errors"], key=lambda e: collectors.index(e["collector"])
+        ),
+        "estimated_fields": sorted(
+            day["estimated_fields"], key=lambda f: position.get(f, len(position))
+        ),
+    }
 
 
 def _version(doc: dict[str, Any], collector: str) -> tuple[int, datetime]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, ClassVar
 
 from metrics_collector import growth
@@ -255,9 +255,3 @@ ALL = (
 
 def build(sources: Sources) -> list[SubCollector]:
     return [collector(sources) for collector in ALL]
-
-
-def oldest_readable(collector: SubCollector, latest: date) -> date | None:
-    if collector.history_days is None:
-        return None
-    return latest - timedelta(days=collector.history_days)

@@ -274,6 +274,7 @@ def test_a_new_project_is_created_trimmed_and_listed(api_settings, sqlite_store)
     )
 
     assert response.status_code == 201
+    assert response.get_json()["freshness"]["collected_at"] == NOW.isoformat()
     created = response.get_json()["data"]
     assert created == {
         "id": "p-grocery-recs",
@@ -380,3 +381,14 @@ def test_concurrent_creations_of_one_name_create_it_once(api_settings, sqlite_st
 
     assert sorted(statuses) == [201, 400, 400, 400, 400, 400]
     assert sqlite_store.count(platform.PROJECTS) == 1
+
+
+def test_creation_is_unique_regardless_of_case_on_every_store(api_settings, store):
+    client = client_for(api_settings, store)
+
+    first = client.post(PROJECTS_URL, json={"name": "Alpha"})
+    again = client.post(PROJECTS_URL, json={"name": "ALPHA"})
+
+    assert (first.status_code, again.status_code) == (201, 400)
+    assert store.count(platform.PROJECTS) == 1
+    assert store.get(platform.PROJECTS, "p-alpha")["name"] == "Alpha"

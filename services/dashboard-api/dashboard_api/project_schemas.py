@@ -89,3 +89,4 @@ class ProjectDetailResponse(Schema):
 class ProjectCreatedResponse(Schema):
     success = fields.Boolean(required=True)
     data = fields.Nested(ProjectSummarySchema, required=True)
+    freshness = fields.Nested(FreshnessSchema, required=True)

@@ -31,12 +31,16 @@ def list_projects():
 
 @blueprint.post("/")
 def create_project():
-    body = request.get_json(silent=True)
-    project_id, document = project_creation.create(_store(), body, clock.now())
-    summary = projects.summary(project_id, document, endpoints=[], models=[])
-    return jsonify(
-        ProjectCreatedResponse().dump({"success": True, "data": summary})
-    ), 201
+    now = clock.now()
+    project_id, document = project_creation.create(
+        _store(), request.get_json(silent=True), now
+    )
+    body = {
+        "success": True,
+        "data": projects.summary(project_id, document, endpoints=[], models=[]),
+        "freshness": system_freshness.of_platform(now),
+    }
+    return jsonify(ProjectCreatedResponse().dump(body)), 201
 
 
 @blueprint.get("/<project_id>/")

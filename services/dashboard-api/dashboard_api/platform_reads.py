@@ -38,6 +38,12 @@ def load(collection: str, docs: Sequence[Doc]) -> list[tuple[str, dict[str, Any]
     return loaded
 
 
+def get(store: DocumentStore, collection: str, doc_id: str) -> dict[str, Any] | None:
+    found = store.get(collection, doc_id)
+    loaded = load(collection, [Doc(doc_id, found)]) if found is not None else []
+    return loaded[0][1] if loaded else None
+
+
 def started_since(
     store: DocumentStore, collection: str, since: datetime
 ) -> list[tuple[str, dict[str, Any]]]:

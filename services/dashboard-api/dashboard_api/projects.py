@@ -14,7 +14,7 @@ from typing import Any
 from dashboard_api import platform_reads
 from dashboard_api.figures import rounded
 from recs_shared import platform
-from recs_shared.store import Doc, DocumentStore
+from recs_shared.store import DocumentStore
 
 Loaded = list[tuple[str, dict[str, Any]]]
 
@@ -110,15 +110,10 @@ def _group(items: Loaded) -> dict[str, Loaded]:
 
 
 def detail(store: DocumentStore, project_id: str) -> dict[str, Any] | None:
-    found = store.get(platform.PROJECTS, project_id)
-    loaded = (
-        platform_reads.load(platform.PROJECTS, [Doc(project_id, found)])
-        if found
-        else []
-    )
-    if not loaded:
+    """One project's page data; None when there is no such project."""
+    project = platform_reads.get(store, platform.PROJECTS, project_id)
+    if project is None:
         return None
-    project = loaded[0][1]
 
     mine = [("project_id", "==", project_id)]
     endpoints = platform_reads.load(
@@ -133,47 +128,57 @@ def detail(store: DocumentStore, project_id: str) -> dict[str, Any] | None:
             platform.TRAINING_RUNS, mine, order_by=[("started_at", "desc")], limit=10
         ),
     )
-    serving = {e["registered_model_id"] for _, e in endpoints if e["is_active"]}
 
     return {
         "project": {
             **summary(project_id, project, endpoints, models),
             "created_at": project["created_at"].isoformat(),
         },
-        "models": [
-            {
-                "id": model_id,
-                "name": model["name"],
-                "model_type": model["model_type"],
-                "created_at": model["created_at"].isoformat(),
-                "deployed": model_id in serving,
-            }
-            for model_id, model in sorted(
-                models, key=lambda item: item[1]["created_at"], reverse=True
-            )
-        ],
-        "endpoints": [
-            {
-                "id": endpoint_id,
-                "cloud_run_service": endpoint["cloud_run_service"],
-                "status": endpoint["status"],
-                "is_active": endpoint["is_active"],
-                "deployed_at": endpoint["deployed_at"].isoformat(),
-            }
-            for endpoint_id, endpoint in sorted(
-                endpoints, key=lambda item: item[1]["deployed_at"], reverse=True
-            )
-        ],
-        "training_runs": [
-            {
-                "id": run_id,
-                "model_type": run["model_type"],
-                "status": run["status"],
-                "started_at": run["started_at"].isoformat(),
-                "finished_at": run["finished_at"] and run["finished_at"].isoformat(),
-                "gpu_hours": run["gpu_hours"],
-                "metrics": run["metrics"],
-            }
-            for run_id, run in runs
-        ],
+        "models": _model_rows(models, endpoints),
+        "endpoints": _endpoint_rows(endpoints),
+        "training_runs": [_run_row(run_id, run) for run_id, run in runs],
+    }
+
+
+def _model_rows(models: Loaded, endpoints: Loaded) -> list[dict[str, Any]]:
+    serving = {e["registered_model_id"] for _, e in endpoints if e["is_active"]}
+    newest_first = sorted(models, key=lambda item: item[1]["created_at"], reverse=True)
+    return [
+        {
+            "id": model_id,
+            "name": model["name"],
+            "model_type": model["model_type"],
+            "created_at": model["created_at"].isoformat(),
+            "deployed": model_id in serving,
+        }
+        for model_id, model in newest_first
+    ]
+
+
+def _endpoint_rows(endpoints: Loaded) -> list[dict[str, Any]]:
+    newest_first = sorted(
+        endpoints, key=lambda item: item[1]["deployed_at"], reverse=True
+    )
+    return [
+        {
+            "id": endpoint_id,
+            "cloud_run_service": endpoint["cloud_run_service"],
+            "status": endpoint["status"],
+            "is_active": endpoint["is_active"],
+            "deployed_at": endpoint["deployed_at"].isoformat(),
+        }
+        for endpoint_id, endpoint in newest_first
+    ]
+
+
+def _run_row(run_id: str, run: dict[str, Any]) -> dict[str, Any]:
+    finished = run["finished_at"]
+    return {
+        "id": run_id,
+        "model_type": run["model_type"],
+        "status": run["status"],
+        "started_at": run["started_at"].isoformat(),
+        "finished_at": finished.isoformat() if finished else None,
+        "gpu_hours": run["gpu_hours"],
+        "metrics": run["metrics"],
     }

@@ -167,6 +167,23 @@ class BillingCollectorSettings(CollectorSettings):
 class MetricsCollectorSettings(CollectorSettings):
     """The resource metrics collector (to resource_metrics.snapshot)."""
 
+    bigquery_region: str = var(
+        "RECS_BIGQUERY_REGION",
+        "",
+        "Region or multi-region (eu, us, europe-central2) whose BigQuery "
+        "INFORMATION_SCHEMA the metrics collector reads; empty: RECS_REGION.",
+    )
+    source_timeout_seconds: Decimal = var(
+        "RECS_SOURCE_TIMEOUT_SECONDS",
+        Decimal("60"),
+        "How long one sub-collector of the metrics collector waits for its "
+        "Google Cloud API before it is recorded as failed.",
+    )
+
+    @property
+    def information_schema_region(self) -> str:
+        return self.bigquery_region or self.region
+
 
 @dataclasses.dataclass(frozen=True)
 class HousekeepingSettings(CollectorSettings):

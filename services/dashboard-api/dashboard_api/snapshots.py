@@ -1,9 +1,15 @@
-"""Persistence of snapshot events: per day, the latest collected_at wins."""
+"""Persistence of snapshot events, one document per day.
+
+Billing: the latest collected_at wins, whole. Resource metrics: merged
+collector by collector (dashboard_api.metrics_merge), so a later partial
+collection never wipes what an earlier one measured.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from dashboard_api import metrics_merge
 from recs_shared.events import schemas
 from recs_shared.store import DocumentStore, Mutation, keep_latest
 
@@ -12,12 +18,10 @@ BILLING_COLLECTION = "billing_snapshots"
 
 
 def store_resource_metrics(store: DocumentStore, event: dict[str, Any]) -> Mutation:
-    return keep_latest(
-        store,
+    return store.mutate(
         RESOURCE_METRICS_COLLECTION,
         event["snapshot_date"].isoformat(),
-        event,
-        version_field="collected_at",
+        lambda current: metrics_merge.merge(current, event),
     )
 
 

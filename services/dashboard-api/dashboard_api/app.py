@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify
 
 from dashboard_api import errors, push
+from dashboard_api.billing import admin as billing_admin
+from dashboard_api.billing import routes as billing_routes
 from dashboard_api.push_auth import PushAuthenticator
 from recs_shared import cloud_logging, settings
 from recs_shared.settings import DashboardApiSettings
@@ -15,6 +17,8 @@ def blueprints() -> list:
     """Every route group of the API (one line per group)."""
     return [
         push.blueprint,
+        billing_routes.blueprint,
+        billing_admin.blueprint,
     ]
 
 

@@ -1,0 +1,182 @@
+"""The billing responses' shapes: explicit whitelists, one schema per object.
+
+Every client response is dumped through these schemas, so only the fields
+declared here can leave the service; an internal figure (gcp_cost, margin,
+platform fee) passed by mistake is dropped, never sent. docs/api.md shows
+the same shapes; /openapi.json is generated from these classes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from marshmallow import Schema, fields
+
+from recs_shared.billing_config import BillingConfigSchema
+from recs_shared.events.fields import Timestamp, UTCDay
+from recs_shared.money import decimal_string, to_cents
+
+
+class Cents(fields.Field):
+    """An amount shown to the client: a decimal string of cents, ``"1900.00"``."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else decimal_string(to_cents(Decimal(value)))
+
+
+class Percent(fields.Field):
+    """A percentage as a JSON number: ``20`` or ``20.5``."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+
+
+def amounts(**kwargs) -> fields.List:
+    """A chart series: amounts, None where nothing was collected."""
+    return fields.List(Cents(allow_none=True), **kwargs)
+
+
+class FailedCollector(Schema):
+    collector = fields.String()
+    error = fields.String()
+
+
+class Freshness(Schema):
+    source = fields.String()
+    snapshot_date = UTCDay(allow_none=True)
+    collected_at = Timestamp(allow_none=True)
+    status = fields.String()
+    failed_collectors = fields.List(fields.Nested(FailedCollector))
+    provisional_days = fields.List(UTCDay())
+
+
+class Period(Schema):
+    start = UTCDay()
+    end = UTCDay()
+    label = fields.String()
+
+
+# --- summary ----------------------------------------------------------------
+
+
+class License(Schema):
+    fee = Cents()
+    discount_pct = fields.Integer()
+    total = Cents()
+    discounted = fields.Boolean()
+
+
+class Budget(Schema):
+    amount = Cents()
+    spent = Cents()
+    spent_pct = fields.Float(allow_none=True)
+    projected = Cents()
+    projected_pct = fields.Float(allow_none=True)
+    pace = fields.String()
+
+
+class SummaryData(Schema):
+    currency = fields.String()
+    period = fields.Nested(Period)
+    period_elapsed_pct = fields.Float()
+    spent_to_date = Cents()
+    estimated_total = Cents()
+    estimate_method = fields.String()
+    license = fields.Nested(License)
+    budget = fields.Nested(Budget)
+
+
+class SummaryResponse(Schema):
+    success = fields.Boolean()
+    data = fields.Nested(SummaryData)
+    freshness = fields.Nested(Freshness)
+
+
+# --- charts -----------------------------------------------------------------
+
+
+class CategorySeries(Schema):
+    Data = amounts()
+    Training = amounts()
+    Inference = amounts()
+    System = amounts()
+
+
+class CategoryChart(Schema):
+    labels = fields.List(fields.String())
+    datasets = fields.Nested(CategorySeries)
+
+
+class CostBreakdown(Schema):
+    labels = fields.List(fields.String())
+    values = amounts()
+    total = Cents()
+
+
+class CostPerTraining(Schema):
+    labels = fields.List(fields.String())
+    values = amounts()
+    model_types = fields.List(fields.String())
+    dates = fields.List(fields.String())
+
+
+class ChartsData(Schema):
+    currency = fields.String()
+    daily_spend = fields.Nested(CategoryChart)
+    cost_breakdown = fields.Nested(CostBreakdown)
+    monthly_trend = fields.Nested(CategoryChart)
+    cost_per_training = fields.Nested(CostPerTraining)
+
+
+class ChartsResponse(Schema):
+    success = fields.Boolean()
+    data = fields.Nested(ChartsData)
+    freshness = fields.Nested(Freshness)
+
+
+# --- invoice ----------------------------------------------------------------
+
+
+class ServiceRow(Schema):
+    label = fields.String()
+    costs = Cents()
+    total = Cents()
+
+
+class InvoiceRow(Schema):
+    """``kind`` license (with ``discount_pct``) or category (with ``services``)."""
+
+    kind = fields.String()
+    label = fields.String()
+    costs = Cents()
+    discount_pct = fields.Integer()
+    total = Cents()
+    services = fields.List(fields.Nested(ServiceRow))
+
+
+class InvoiceData(Schema):
+    currency = fields.String()
+    period = fields.Nested(Period)
+    rows = fields.List(fields.Nested(InvoiceRow))
+    subtotal = Cents()
+    grand_total = Cents()
+    vat_pct = Percent()
+    vat = Cents()
+    total_due = Cents()
+
+
+class InvoiceResponse(Schema):
+    success = fields.Boolean()
+    data = fields.Nested(InvoiceData)
+    freshness = fields.Nested(Freshness)
+
+
+# --- admin ------------------------------------------------------------------
+
+
+class BillingConfigResponse(Schema):
+    success = fields.Boolean()
+    data = fields.Nested(BillingConfigSchema)

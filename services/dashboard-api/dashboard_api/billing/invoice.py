@@ -106,6 +106,32 @@ def category_totals(services: Iterable[Mapping[str, Any]]) -> dict[str, Decimal]
     return totals
 
 
+def rows(bill: Invoice) -> list[dict[str, Any]]:
+    """The invoice table's rows as docs/api.md shows them: the licence, then
+    each category with its services."""
+    license_row = {
+        "kind": "license",
+        "label": "License",
+        "costs": bill.license.fee,
+        "discount_pct": bill.license.discount_pct,
+        "total": bill.license.total,
+    }
+    category_rows = [
+        {
+            "kind": "category",
+            "label": category.label,
+            "costs": category.total,
+            "total": category.total,
+            "services": [
+                {"label": s.label, "costs": s.total, "total": s.total}
+                for s in category.services
+            ],
+        }
+        for category in bill.categories
+    ]
+    return [license_row, *category_rows]
+
+
 def build(services: Iterable[Mapping[str, Any]], config: Mapping[str, Any]) -> Invoice:
     """The month's invoice from its read model's services and BillingConfig."""
     return Invoice(

@@ -33,11 +33,6 @@ class Month:
     def of(cls, day: date) -> Month:
         return cls(day.year, day.month)
 
-    @classmethod
-    def parse(cls, key: str) -> Month:
-        """A month from its key, ``YYYY-MM``."""
-        return cls.of(date.fromisoformat(f"{key}-01"))
-
     @property
     def key(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"

@@ -79,25 +79,10 @@ def invoice_preview():
     view = _load()
     bill = invoice.build(_services(view), view.config)
 
-    rows: list[dict[str, Any]] = [_license_row(bill.license)]
-    rows += [
-        {
-            "kind": "category",
-            "label": category.label,
-            "costs": category.total,
-            "total": category.total,
-            "services": [
-                {"label": s.label, "costs": s.total, "total": s.total}
-                for s in category.services
-            ],
-        }
-        for category in bill.categories
-    ]
-
     data = {
         "currency": view.config["display_currency"],
         "period": _period(view),
-        "rows": rows,
+        "rows": invoice.rows(bill),
         "subtotal": bill.subtotal,
         "grand_total": bill.grand_total,
         "vat_pct": bill.vat_pct,
@@ -119,16 +104,6 @@ def _services(view: BillingView) -> list[dict[str, Any]]:
 def _period(view: BillingView) -> dict[str, Any]:
     month = view.month
     return {"start": month.first, "end": month.last, "label": month.label()}
-
-
-def _license_row(line: invoice.LicenseLine) -> dict[str, Any]:
-    return {
-        "kind": "license",
-        "label": "License",
-        "costs": line.fee,
-        "discount_pct": line.discount_pct,
-        "total": line.total,
-    }
 
 
 def _license_badge(line: invoice.LicenseLine) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard_api.billing import config_changes, intake, ledgers, rerate
+from dashboard_api.billing import config_changes, intake, months, rerate
+from dashboard_api.billing.period import Month
 from recs_shared.store import keep_latest
 from tests.support.billing import line, snapshot
 
@@ -19,7 +20,7 @@ LATE = datetime(2026, 11, 5, 5, tzinfo=UTC)
 
 
 def month(store, key: str = "2026-11") -> dict:
-    return store.get(ledgers.MONTHS, key)
+    return store.get(months.MONTHS, key)
 
 
 def amounts(store, key: str = "2026-11") -> dict[tuple[str, str], Decimal]:
@@ -32,7 +33,7 @@ def amounts(store, key: str = "2026-11") -> dict[tuple[str, str], Decimal]:
 def everything(store) -> dict:
     return {
         name: {doc.id: doc.data for doc in store.query(name)}
-        for name in (intake.SNAPSHOTS, ledgers.LEDGERS, ledgers.MONTHS)
+        for name in (intake.SNAPSHOTS, months.MONTHS)
     }
 
 
@@ -157,8 +158,48 @@ def test_concurrent_deliveries_of_one_months_days_are_all_kept(store):
 
     assert failures == []
     assert sorted(month(store)["days"]) == [d.isoformat() for d in month_days]
-    assert month(store)["revision"] == len(month_days)
     assert amounts(store) == {("Data", "BigQuery"): 8 * Decimal("0.92")}
+
+
+def test_a_projection_from_an_outdated_read_keeps_the_days_stored_meanwhile(store):
+    other = snapshot(date(2026, 11, 2), [line("Data", "Cloud SQL", "5")])
+
+    class OtherWriterInBetween:
+        """The store as seen by a writer that is overtaken right after it
+        read the month's snapshots: another delivery stores and projects."""
+
+        def __init__(self) -> None:
+            self.overtaken = False
+
+        def get_many(self, collection, ids):
+            found = store.get_many(collection, ids)
+            if collection == intake.SNAPSHOTS and not self.overtaken:
+                self.overtaken = True
+                intake.store_snapshot(store, other)
+            return found
+
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+    event = snapshot(DAY, [line("Data", "BigQuery", "10")])
+    keep_latest(store, intake.SNAPSHOTS, DAY.isoformat(), event, "collected_at")
+    months.project(OtherWriterInBetween(), Month.of(DAY), intake.current_rate(store))
+
+    assert sorted(month(store)["days"]) == ["2026-11-02", DAY.isoformat()]
+    assert amounts(store) == {
+        ("Data", "BigQuery"): Decimal("9.20"),
+        ("Data", "Cloud SQL"): Decimal("4.60"),
+    }
+
+
+def test_a_day_whose_snapshot_was_deleted_by_hand_leaves_its_month(store):
+    for day in (date(2026, 11, 1), DAY):
+        intake.store_snapshot(store, snapshot(day, [line("Data", "BigQuery", "10")]))
+    store.delete(intake.SNAPSHOTS, DAY.isoformat())
+
+    months.project(store, Month.of(DAY), intake.current_rate(store))
+
+    assert sorted(month(store)["days"]) == ["2026-11-01"]
 
 
 def test_a_redelivery_completes_a_projection_interrupted_after_the_snapshot(store):

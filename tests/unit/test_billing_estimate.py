@@ -14,7 +14,7 @@ MARCH = Month(2026, 3)
 
 
 def day(total: str, provisional: bool = False) -> dict:
-    return {"provisional": provisional, "categories": {"Data": total}}
+    return {"provisional": provisional, "total": total}
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 """dashboard-api's billing side: from billing.snapshot events to the invoice.
 
 - ``intake``: the push handler; stores each day's event and projects it.
-- ``ledgers``: per month, each day's client lines with the display rate kept
-  since the day was first stored, and the month's read model for the page.
+- ``months``: each month's read model, recomputed from the month's stored
+  snapshots on write; it keeps each day's display rate.
 - ``invoice``, ``estimate``, ``charts``: the figures, from read models only.
 - ``routes`` and ``admin``: the client APIs and the BillingConfig admin API.
 - ``rerate`` and ``config_cli``: the operators' commands.

@@ -43,4 +43,4 @@ def change_config():
 
 def _answer(config: dict):
     body = {"success": True, "data": config}
-    return jsonify(responses.BillingConfigResponse().dump(body))
+    return jsonify(responses.BILLING_CONFIG.dump(body))

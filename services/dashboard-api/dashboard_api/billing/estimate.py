@@ -56,7 +56,7 @@ def estimate(
 
 
 def day_total(day: Mapping[str, Any]) -> Decimal:
-    return sum((Decimal(amount) for amount in day["categories"].values()), ZERO)
+    return Decimal(day["total"])
 
 
 def pace(projected: Decimal, budget: Decimal) -> str:

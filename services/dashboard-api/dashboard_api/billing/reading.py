@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from dashboard_api.billing.ledgers import MONTHS
+from dashboard_api.billing.months import MONTHS
 from dashboard_api.billing.period import Month
 from recs_shared import billing_config
 from recs_shared.store import DocumentStore

@@ -10,9 +10,9 @@ already stored at the new rate (or to fix a wrong one), name them:
 
 Without ``--rate`` the days take BillingConfig's current rate and display
 currency. ``--dry-run`` prints what would change and writes nothing. Each
-month's ledger and read model are updated together, by compare-and-set, so
-deliveries arriving meanwhile are kept. Days missing from a ledger are
-rebuilt from their snapshot, so this also repairs a projection.
+month's read model is recomputed from its stored snapshots by
+compare-and-set, so deliveries arriving meanwhile are kept, and a read model
+left stale is repaired.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import sys
 from datetime import date, timedelta
 from decimal import Decimal
 
-from dashboard_api.billing import ledgers
+from dashboard_api.billing import months
 from dashboard_api.billing.intake import SNAPSHOTS, current_rate
 from dashboard_api.billing.period import Month
 from recs_shared import settings
@@ -44,23 +44,28 @@ def main(argv: list[str] | None = None, store: DocumentStore | None = None) -> i
 
     store = store or make_store(settings.load(DashboardApiSettings))
     configured = current_rate(store)
-    rate = ledgers.Rate(configured.currency, rate or configured.rate)
+    rate = months.Rate(configured.currency, rate or configured.rate)
 
     changed = missing = 0
     for month, days in _by_month(first, last).items():
-        stored = store.get_many(SNAPSHOTS, days)
+        stored = sorted(store.get_many(SNAPSHOTS, days))
         missing += len(days) - len(stored)
-        snapshots = [stored[day] for day in sorted(stored)]
-        ledger = store.get(ledgers.LEDGERS, month)
-        plan = ledgers.rerated_days(ledger, snapshots, rate)
+        known = (store.get(months.MONTHS, month.key) or {}).get("days", {})
 
-        for day, entry in sorted(plan.items()):
-            before = (ledger or {}).get("days", {}).get(day)
+        for day in stored:
+            before = known.get(day)
+            if (
+                before
+                and months.Rate(before["currency"], Decimal(before["rate"])) == rate
+            ):
+                continue
             was = f"{before['rate']} {before['currency']}" if before else "unrated"
-            print(f"{day}: {was} -> {entry['rate']} {entry['currency']}")
-        changed += len(plan)
-        if plan and not args.dry_run:
-            ledgers.rerate(store, month, snapshots, rate)
+            print(f"{day}: {was} -> {rate.rate} {rate.currency}")
+            changed += 1
+
+        # Projecting even when no rate changes repairs a stale read model.
+        if stored and not args.dry_run:
+            months.project(store, month, configured, dict.fromkeys(stored, rate))
 
     verb = "would re-rate" if args.dry_run else "re-rated"
     print(
@@ -102,13 +107,13 @@ def _rate(text: str | None) -> Decimal | None:
     return rate
 
 
-def _by_month(first: date, last: date) -> dict[str, list[str]]:
-    months: dict[str, list[str]] = {}
+def _by_month(first: date, last: date) -> dict[Month, list[str]]:
+    by_month: dict[Month, list[str]] = {}
     day = first
     while day <= last:
-        months.setdefault(Month.of(day).key, []).append(day.isoformat())
+        by_month.setdefault(Month.of(day), []).append(day.isoformat())
         day += timedelta(days=1)
-    return months
+    return by_month
 
 
 if __name__ == "__main__":

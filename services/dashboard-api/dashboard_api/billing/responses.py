@@ -21,7 +21,7 @@ class Cents(fields.Field):
     """An amount shown to the client: a decimal string of cents, ``"1900.00"``."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else decimal_string(to_cents(Decimal(value)))
+        return cents(value)
 
 
 class Percent(fields.Field):
@@ -34,9 +34,21 @@ class Percent(fields.Field):
         return int(number) if number == number.to_integral_value() else float(number)
 
 
-def amounts(**kwargs) -> fields.List:
-    """A chart series: amounts, None where nothing was collected."""
-    return fields.List(Cents(allow_none=True), **kwargs)
+class Amounts(fields.List):
+    """A chart series of amounts (cents strings), None where nothing was
+    collected. Serialised in one pass: series are the bulk of a response."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(Cents(allow_none=True), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else [cents(item) for item in value]
+
+
+def cents(value) -> str | None:
+    if value is None:
+        return None
+    return decimal_string(to_cents(Decimal(value)))
 
 
 class FailedCollector(Schema):
@@ -99,10 +111,10 @@ class SummaryResponse(Schema):
 
 
 class CategorySeries(Schema):
-    Data = amounts()
-    Training = amounts()
-    Inference = amounts()
-    System = amounts()
+    Data = Amounts()
+    Training = Amounts()
+    Inference = Amounts()
+    System = Amounts()
 
 
 class CategoryChart(Schema):
@@ -112,13 +124,13 @@ class CategoryChart(Schema):
 
 class CostBreakdown(Schema):
     labels = fields.List(fields.String())
-    values = amounts()
+    values = Amounts()
     total = Cents()
 
 
 class CostPerTraining(Schema):
     labels = fields.List(fields.String())
-    values = amounts()
+    values = Amounts()
     model_types = fields.List(fields.String())
     dates = fields.List(fields.String())
 
@@ -174,9 +186,19 @@ class InvoiceResponse(Schema):
     freshness = fields.Nested(Freshness)
 
 
+# Instances are reused: building a schema (and its nested ones) costs more
+# than dumping a response with it, and dumping keeps no state.
+SUMMARY = SummaryResponse()
+CHARTS = ChartsResponse()
+INVOICE = InvoiceResponse()
+
+
 # --- admin ------------------------------------------------------------------
 
 
 class BillingConfigResponse(Schema):
     success = fields.Boolean()
     data = fields.Nested(BillingConfigSchema)
+
+
+BILLING_CONFIG = BillingConfigResponse()

@@ -52,7 +52,7 @@ def summary():
             "pace": estimate.pace(guess.projected, budget),
         },
     }
-    return _answer(responses.SummaryResponse, data, view)
+    return _answer(responses.SUMMARY, data, view)
 
 
 @blueprint.get("/charts/")
@@ -62,7 +62,7 @@ def chart_datasets():
 
     data = {
         "currency": view.config["display_currency"],
-        "daily_spend": charts.daily_spend(view.month, view.read_model(view.month)),
+        "daily_spend": charts.daily_spend(view.read_model(view.month)),
         "cost_breakdown": charts.cost_breakdown(view.read_model(view.month)),
         "monthly_trend": charts.monthly_trend(months, view.read_models),
         "cost_per_training": charts.cost_per_training(
@@ -71,7 +71,7 @@ def chart_datasets():
             if month.key in view.read_models
         ),
     }
-    return _answer(responses.ChartsResponse, data, view)
+    return _answer(responses.CHARTS, data, view)
 
 
 @blueprint.get("/invoice/")
@@ -89,7 +89,7 @@ def invoice_preview():
         "vat": bill.vat,
         "total_due": bill.total_due,
     }
-    return _answer(responses.InvoiceResponse, data, view)
+    return _answer(responses.INVOICE, data, view)
 
 
 def _load(months: int = 2) -> BillingView:
@@ -115,6 +115,6 @@ def _license_badge(line: invoice.LicenseLine) -> dict[str, Any]:
     }
 
 
-def _answer(schema: type[Schema], data: dict[str, Any], view: BillingView):
+def _answer(schema: Schema, data: dict[str, Any], view: BillingView):
     body = {"success": True, "data": data, "freshness": view.freshness}
-    return jsonify(schema().dump(body))
+    return jsonify(schema.dump(body))

@@ -20,12 +20,27 @@ from recs_shared.money import decimal_string, to_cents
 class Cents(fields.Field):
     """An amount shown to the client: a decimal string of cents, ``"1900.00"``."""
 
+    def __init__(self, **kwargs) -> None:
+        # Described for the OpenAPI document (apispec reads this metadata).
+        metadata = {
+            "type": "string",
+            "pattern": r"^-?\d+\.\d{2}$",
+            "example": "1900.00",
+        }
+        metadata.update(kwargs.pop("metadata", {}))
+        super().__init__(metadata=metadata, **kwargs)
+
     def _serialize(self, value, attr, obj, **kwargs):
         return cents(value)
 
 
 class Percent(fields.Field):
     """A percentage as a JSON number: ``20`` or ``20.5``."""
+
+    def __init__(self, **kwargs) -> None:
+        metadata = {"type": "number", "example": 20}
+        metadata.update(kwargs.pop("metadata", {}))
+        super().__init__(metadata=metadata, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:

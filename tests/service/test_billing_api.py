@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -458,3 +459,57 @@ def test_a_store_outage_answers_503_with_a_clear_error(api_settings, sqlite_stor
             "success": False,
             "error": "the dashboard store is unavailable; retry later",
         }
+
+
+def test_vat_rate_and_licence_discount_come_from_billing_config(
+    api_settings, sqlite_store
+):
+    config_changes.update(sqlite_store, {"vat_pct": "20.5", "license_discount_pct": 25})
+    client = billing.api(api_settings, sqlite_store, datetime(2026, 5, 3, tzinfo=UTC))
+    push(client, snapshot(date(2026, 5, 1), [line("Data", "BigQuery", "10.00")]))
+
+    invoice = get(client, "invoice")["data"]
+    summary = get(client, "summary")["data"]
+
+    license_total = to_cents(Decimal("1900.00") * 75 / 100)  # 1425.00
+    usage = to_cents(Decimal("10.00") * RATE)
+    grand = license_total + usage
+    vat = to_cents(grand * Decimal("20.5") / 100)
+    assert invoice["rows"][0] == {
+        "kind": "license",
+        "label": "License",
+        "costs": "1900.00",
+        "discount_pct": 25,
+        "total": str(license_total),
+    }
+    assert (invoice["subtotal"], invoice["grand_total"]) == (str(grand), str(grand))
+    assert (invoice["vat_pct"], invoice["vat"]) == (20.5, str(vat))
+    assert invoice["total_due"] == str(grand + vat)
+    assert summary["license"]["discounted"] is True
+    # One day collected: 30 more at that day's spend, plus the licence.
+    assert summary["estimated_total"] == str(license_total + to_cents(usage * 31))
+
+
+def test_days_rated_in_another_currency_are_named_with_the_fix(
+    api_settings, sqlite_store, capsys
+):
+    client = billing.api(api_settings, sqlite_store, datetime(2026, 5, 3, tzinfo=UTC))
+    push(client, snapshot(date(2026, 5, 1), [line("Data", "BigQuery", "10.00")]))
+    config_changes.update(
+        sqlite_store, {"display_currency": "GBP", "usd_to_display_rate": "0.79"}
+    )
+    capsys.readouterr()
+
+    assert get(client, "invoice")["data"]["currency"] == "GBP"
+
+    warnings = [
+        json.loads(text)
+        for text in capsys.readouterr().out.splitlines()
+        if "re-rate them" in text
+    ]
+    assert [w["severity"] for w in warnings] == ["WARNING"]
+    assert warnings[0]["message"] == (
+        "billing days 2026-05-01 to 2026-05-01 were rated in another currency "
+        "than the display currency GBP; re-rate them: python -m "
+        "dashboard_api.billing.rerate --from 2026-05-01 --to 2026-05-01"
+    )

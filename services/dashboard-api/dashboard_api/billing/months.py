@@ -166,6 +166,7 @@ def summarise(
         {"category": category, "service": service, "amount": amount}
         for (category, service), amount in services.items()
     )
+    latest_runs = sorted(runs.values(), key=lambda r: (r["last_day"], r["id"]))
     return to_storable(
         {
             "month": month.key,
@@ -180,9 +181,7 @@ def summarise(
                 **dict.fromkeys(CATEGORIES, ZERO),
                 **{line.label: line.total for line in lines},
             },
-            "runs": sorted(runs.values(), key=lambda r: (r["last_day"], r["id"]))[
-                -RUNS_KEPT:
-            ],
+            "runs": latest_runs[-RUNS_KEPT:],
         }
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify
 
 from dashboard_api import errors, project_routes, push, system_routes
+from dashboard_api.billing import admin as billing_admin
+from dashboard_api.billing import routes as billing_routes
 from dashboard_api.push_auth import PushAuthenticator
 from dashboard_api.scheduling import routes as scheduler_setup
 from recs_shared import cloud_logging, settings
@@ -19,6 +21,8 @@ def blueprints() -> list:
         scheduler_setup.blueprint,
         system_routes.blueprint,
         project_routes.blueprint,
+        billing_routes.blueprint,
+        billing_admin.blueprint,
     ]
 
 

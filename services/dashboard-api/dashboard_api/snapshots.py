@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard_api import metrics_merge
+from dashboard_api.billing import intake
 from recs_shared.events import schemas
-from recs_shared.store import DocumentStore, Mutation, keep_latest
+from recs_shared.store import DocumentStore, Mutation
 
 RESOURCE_METRICS_COLLECTION = "resource_metrics_snapshots"
-BILLING_COLLECTION = "billing_snapshots"
+BILLING_COLLECTION = intake.SNAPSHOTS
 
 
 def store_resource_metrics(store: DocumentStore, event: dict[str, Any]) -> Mutation:
@@ -26,13 +27,8 @@ def store_resource_metrics(store: DocumentStore, event: dict[str, Any]) -> Mutat
 
 
 def store_billing(store: DocumentStore, event: dict[str, Any]) -> Mutation:
-    return keep_latest(
-        store,
-        BILLING_COLLECTION,
-        event["snapshot_date"].isoformat(),
-        event,
-        version_field="collected_at",
-    )
+    # Billing days also feed the monthly projection the billing APIs read.
+    return intake.store_snapshot(store, event)
 
 
 HANDLERS = {

@@ -57,7 +57,11 @@ def _run(config: LocalStackSettings, firestore, pubsub) -> int:
 
     from recs_shared.publisher.provision import provision
 
-    provision(config.gcp_project, {"dashboard-api": env["RECS_DASHBOARD_API_URL"]})
+    provision(
+        config.gcp_project,
+        {"dashboard-api": env["RECS_DASHBOARD_API_URL"]},
+        retry_policy=False,
+    )
     demo.prepare(settings.load(LocalStackSettings), env)
 
     print(

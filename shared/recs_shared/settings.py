@@ -215,15 +215,93 @@ class BillingCollectorSettings(CollectorSettings):
 class MetricsCollectorSettings(CollectorSettings):
     """The resource metrics collector (to resource_metrics.snapshot)."""
 
+    bigquery_region: str = var(
+        "RECS_BIGQUERY_REGION",
+        "",
+        "Region or multi-region (eu, us, europe-central2) whose BigQuery "
+        "INFORMATION_SCHEMA the metrics collector reads; empty: RECS_REGION.",
+    )
+    source_timeout_seconds: Decimal = var(
+        "RECS_SOURCE_TIMEOUT_SECONDS",
+        Decimal("60"),
+        "How long one sub-collector of the metrics collector waits for its "
+        "Google Cloud API before it is recorded as failed.",
+    )
+
+    @property
+    def information_schema_region(self) -> str:
+        return self.bigquery_region or self.region
+
 
 @dataclasses.dataclass(frozen=True)
 class HousekeepingSettings(CollectorSettings):
     """The clean-up jobs (training artifacts, orphan Vertex AI models)."""
 
+    artifacts_bucket: str = var(
+        "RECS_ARTIFACTS_BUCKET",
+        "recs-local-training-artifacts",
+        "Cloud Storage bucket of training artifacts that the artifact clean-up "
+        "prunes (the spec's <project>-training-artifacts).",
+        required_in_production=True,
+    )
+    artifacts_max_age_days: int = var(
+        "RECS_ARTIFACTS_MAX_AGE_DAYS",
+        7,
+        "Artifacts older than this many days are deleted by the scheduled "
+        "clean-up (the CLI's --days overrides it).",
+    )
+    storage_api_endpoint: str = var(
+        "RECS_STORAGE_API_ENDPOINT",
+        "",
+        "Cloud Storage API endpoint; empty means Google's. Set it to a local "
+        "Cloud Storage emulator (e.g. http://127.0.0.1:9023) to run the "
+        "artifact clean-up locally.",
+    )
+    vertex_location: str = var(
+        "RECS_VERTEX_LOCATION",
+        "",
+        "Vertex AI region whose Model Registry the orphan-model clean-up "
+        "prunes; empty means RECS_REGION.",
+    )
+    vertex_api_endpoint: str = var(
+        "RECS_VERTEX_API_ENDPOINT",
+        "",
+        "Vertex AI API endpoint; empty means Google's regional one "
+        "(<location>-aiplatform.googleapis.com).",
+    )
+    orphan_model_min_age_hours: int = var(
+        "RECS_ORPHAN_MODEL_MIN_AGE_HOURS",
+        24,
+        "A Vertex AI model younger than this is never treated as an orphan: "
+        "the platform may not have registered it yet.",
+    )
+
 
 @dataclasses.dataclass(frozen=True)
 class SchedulerSettings(CommonSettings):
     """Creating the Cloud Scheduler jobs from code (commands and endpoint)."""
+
+    scheduler_service_account: str = var(
+        "RECS_SCHEDULER_SERVICE_ACCOUNT",
+        "",
+        "Service account whose OIDC token Cloud Scheduler sends to the "
+        "collectors (it holds roles/run.invoker on them).",
+        required_in_production=True,
+    )
+    metrics_collector_url: str = var(
+        "RECS_METRICS_COLLECTOR_URL",
+        "",
+        "Base https URL of metrics-collector, the target of the job that "
+        "POST /api/system/setup-metrics-scheduler/ creates.",
+        required_in_production=True,
+    )
+    scheduler_api_endpoint: str = var(
+        "RECS_SCHEDULER_API_ENDPOINT",
+        "",
+        "Cloud Scheduler API endpoint; empty means Google's. Cloud Scheduler "
+        "has no emulator: in the local profile the set-up answers that it is "
+        "unavailable unless this points at a stand-in.",
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -47,7 +47,7 @@ def pubsub_publisher(api, pubsub_emulator, monkeypatch):
     from recs_shared.publisher.pubsub_publisher import PubSubPublisher
 
     monkeypatch.setenv("PUBSUB_EMULATOR_HOST", pubsub_emulator.host)
-    provision(EMULATOR_PROJECT, {"dashboard-api": api.url})
+    provision(EMULATOR_PROJECT, {"dashboard-api": api.url}, retry_policy=False)
     publisher = PubSubPublisher(EMULATOR_PROJECT, timeout_seconds=30)
     yield publisher
     publisher.close()

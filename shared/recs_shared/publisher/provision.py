@@ -25,7 +25,17 @@ def provision(
     service_urls: Mapping[str, str],
     publisher: pubsub_v1.PublisherClient | None = None,
     subscriber: pubsub_v1.SubscriberClient | None = None,
+    *,
+    retry_policy: bool = True,
 ) -> None:
+    """Create or update every topic and push subscription of the topology.
+
+    ``retry_policy=False`` leaves the subscriptions' retry policy out, for
+    the Pub/Sub emulator: with one set, emulator 0.8.20 sometimes never
+    redelivers a message whose push failed (measured here: 2 to 5 of 60
+    messages lost when the endpoint went down mid-stream, none without it).
+    Real Pub/Sub gets the policy of the topology file.
+    """
     publisher = publisher or pubsub_v1.PublisherClient()
     subscriber = subscriber or pubsub_v1.SubscriberClient()
     plan = topology.load()
@@ -47,10 +57,6 @@ def provision(
             "message_retention_duration": _seconds(
                 subscription.message_retention_seconds
             ),
-            "retry_policy": {
-                "minimum_backoff": _seconds(subscription.min_retry_backoff_seconds),
-                "maximum_backoff": _seconds(subscription.max_retry_backoff_seconds),
-            },
             "dead_letter_policy": {
                 "dead_letter_topic": publisher.topic_path(
                     project, topic.dead_letter_topic
@@ -58,6 +64,11 @@ def provision(
                 "max_delivery_attempts": subscription.max_delivery_attempts,
             },
         }
+        if retry_policy:
+            request["retry_policy"] = {
+                "minimum_backoff": _seconds(subscription.min_retry_backoff_seconds),
+                "maximum_backoff": _seconds(subscription.max_retry_backoff_seconds),
+            }
         _ensure_subscription(subscriber, request)
 
 
@@ -95,10 +106,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", required=True)
     parser.add_argument("--dashboard-api-url", required=True)
+    parser.add_argument(
+        "--emulator", action="store_true", help="leave out the retry policy"
+    )
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    provision(args.project, {"dashboard-api": args.dashboard_api_url})
+    provision(
+        args.project,
+        {"dashboard-api": args.dashboard_api_url},
+        retry_policy=not args.emulator,
+    )
     return 0
 
 

@@ -1,0 +1,1 @@
+"""Cloud Scheduler jobs created from code: the set-up commands and endpoint."""

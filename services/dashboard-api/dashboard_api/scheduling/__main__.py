@@ -1,0 +1,3 @@
+from dashboard_api.scheduling.cli import main
+
+raise SystemExit(main())

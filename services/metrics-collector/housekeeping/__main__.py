@@ -1,0 +1,3 @@
+from housekeeping.cli import main
+
+raise SystemExit(main())

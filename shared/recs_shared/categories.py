@@ -76,7 +76,10 @@ def serves_endpoint(
     """True when the Cloud Run resource is one of the endpoints' services.
 
     The detailed export names a Cloud Run resource by its service name; a
-    full resource path (``.../services/NAME``) is accepted too.
+    full resource path (``.../services/NAME``) is accepted too. Known
+    shortcoming: Cloud Run *jobs* and revisions are matched by that last
+    segment only, so a job named like a serving service would count as
+    Inference.
     """
     if not resource_name:
         return False

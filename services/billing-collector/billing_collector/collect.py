@@ -96,7 +96,12 @@ def days_to_collect(request: Request, today: date, recollect_days: int) -> list[
 
 
 def read_platform(store: DocumentStore) -> Platform:
-    """Endpoint services and run model types, from the platform's collections."""
+    """Endpoint services and run model types, from the platform's collections.
+
+    Known shortcoming: both collections are read whole once per run. They hold
+    a platform's endpoints and runs (hundreds), not history per day, but a
+    platform with very many training runs would want a query by id instead.
+    """
     endpoints = store.query(platform.DEPLOYED_ENDPOINTS)
     runs = store.query(platform.TRAINING_RUNS)
     return Platform(

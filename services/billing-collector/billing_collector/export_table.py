@@ -188,7 +188,13 @@ def load_batch(
 
 
 def partition_time(export_time: datetime) -> datetime:
-    """The partition a row lands in: the UTC day the export wrote it."""
+    """The partition a row lands in: the UTC day the export wrote it.
+
+    Known shortcoming: Google does not document how the export cuts its
+    partitions; a UTC day of export_time is our reading. The query's one-day
+    lookback (RECS_BILLING_PARTITION_LOOKBACK_DAYS) covers partitions cut on
+    Pacific days as well.
+    """
     return datetime.combine(export_time.astimezone(UTC).date(), time(), tzinfo=UTC)
 
 

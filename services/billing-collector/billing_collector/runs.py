@@ -106,6 +106,9 @@ def run(
         )
     except RequestError as error:
         return _error(400, str(error))
+    # Known shortcoming: every BigQuery failure answers 503, including ones a
+    # retry cannot cure (access denied, bytes-billed limit); Scheduler then
+    # retries its few times in vain, and the logged reason says what to fix.
     except (ExportUnavailable, StoreUnavailable) as error:
         log.error("billing collection failed, nothing published: %s", error)
         return _error(503, f"nothing was published: {error}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from devtools import billing_demo, metrics_demo
 from recs_shared.settings import LocalStackSettings
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,12 @@ Step = Callable[[LocalStackSettings, dict[str, str]], None]
 
 def steps() -> list[Step]:
     """The demo steps, in the order they must run."""
-    return []
+    return [
+        metrics_demo.seed_platform,
+        billing_demo.billing_export,
+        metrics_demo.backfill_metrics,
+        billing_demo.billing_backfill,
+    ]
 
 
 def prepare(config: LocalStackSettings, env: dict[str, str]) -> None:

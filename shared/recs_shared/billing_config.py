@@ -76,13 +76,15 @@ class BillingConfigSchema(Schema):
             raise ValidationError("Must be between 0 and 100.")
 
 
+# Built once: every billing page load reads the config, and building the
+# schema costs more than loading a document with it.
+_SCHEMA = BillingConfigSchema()
+_DUMPED_DEFAULTS = _SCHEMA.dump(DEFAULTS)
+
+
 def load(store: DocumentStore) -> dict[str, Any]:
     """The saved config (Python values), or the defaults when none is saved."""
     stored = store.get(COLLECTION, DOCUMENT)
     if stored is None:
         return dict(DEFAULTS)
-    return BillingConfigSchema().load({**_dumped_defaults(), **stored})
-
-
-def _dumped_defaults() -> dict[str, Any]:
-    return BillingConfigSchema().dump(DEFAULTS)
+    return _SCHEMA.load({**_DUMPED_DEFAULTS, **stored})

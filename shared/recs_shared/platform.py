@@ -84,6 +84,7 @@ class Experiment(PlatformSchema):
     """A quick test: a short training on a sample, to compare settings."""
 
     project_id = StrictString(required=True)
+    name = fields.String(load_default=None, allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(RUN_STATUSES))
     started_at = Timestamp(required=True)
     finished_at = Timestamp(load_default=None, allow_none=True)
@@ -92,6 +93,8 @@ class Experiment(PlatformSchema):
 
 class EtlRun(PlatformSchema):
     project_id = StrictString(required=True)
+    # The pipeline's name, e.g. "orders-daily".
+    name = fields.String(load_default=None, allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(RUN_STATUSES))
     started_at = Timestamp(required=True)
     finished_at = Timestamp(load_default=None, allow_none=True)

@@ -183,10 +183,75 @@ class CollectorSettings(CommonSettings):
 class BillingCollectorSettings(CollectorSettings):
     """The billing collector (Cloud Billing export to billing.snapshot)."""
 
+    billing_recollect_days: int = var(
+        "RECS_BILLING_RECOLLECT_DAYS",
+        3,
+        "Days (UTC, ending yesterday) that every scheduled run collects again, "
+        "so export rows that arrive late still reach their day.",
+    )
+    billing_settle_hours: int = var(
+        "RECS_BILLING_SETTLE_HOURS",
+        48,
+        "Hours after a UTC day ends before its costs count as settled; a day "
+        "collected sooner is published as provisional.",
+    )
+    billing_partition_lookback_days: int = var(
+        "RECS_BILLING_PARTITION_LOOKBACK_DAYS",
+        1,
+        "Export partitions (days of _PARTITIONTIME) scanned before the usage "
+        "day, for rows whose partition day starts earlier than their usage day.",
+    )
+    billing_late_row_days: int = var(
+        "RECS_BILLING_LATE_ROW_DAYS",
+        7,
+        "Export partitions scanned after the usage day: how late a row may be "
+        "exported and still be counted.",
+    )
+    billing_maximum_bytes_billed: int = var(
+        "RECS_BILLING_MAXIMUM_BYTES_BILLED",
+        10_000_000_000,
+        "Bytes one BigQuery query may bill before BigQuery refuses to run it "
+        "(maximum_bytes_billed).",
+    )
+    billing_export_duckdb: str = var(
+        "RECS_BILLING_EXPORT_DUCKDB",
+        "",
+        "Local profile: DuckDB file standing in for the billing export table "
+        "(empty: billing_export.duckdb in RECS_DATA_DIR).",
+    )
+
+    @property
+    def export_duckdb_path(self) -> Path:
+        if self.billing_export_duckdb:
+            return Path(self.billing_export_duckdb)
+        return self.data_dir / "billing_export.duckdb"
+
+    @property
+    def reads_bigquery(self) -> bool:
+        """Only production reads BigQuery; the other profiles read DuckDB."""
+        return self.profile == "production"
+
 
 @dataclasses.dataclass(frozen=True)
 class MetricsCollectorSettings(CollectorSettings):
     """The resource metrics collector (to resource_metrics.snapshot)."""
+
+    bigquery_region: str = var(
+        "RECS_BIGQUERY_REGION",
+        "",
+        "Region or multi-region (eu, us, europe-central2) whose BigQuery "
+        "INFORMATION_SCHEMA the metrics collector reads; empty: RECS_REGION.",
+    )
+    source_timeout_seconds: Decimal = var(
+        "RECS_SOURCE_TIMEOUT_SECONDS",
+        Decimal("60"),
+        "How long one sub-collector of the metrics collector waits for its "
+        "Google Cloud API before it is recorded as failed.",
+    )
+
+    @property
+    def information_schema_region(self) -> str:
+        return self.bigquery_region or self.region
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from dashboard_api import errors, push
+from dashboard_api import errors, project_routes, push, system_routes
+from dashboard_api.billing import admin as billing_admin
+from dashboard_api.billing import routes as billing_routes
 from dashboard_api.push_auth import PushAuthenticator
 from dashboard_api.scheduling import routes as scheduler_setup
 from recs_shared import cloud_logging, settings
@@ -17,6 +19,10 @@ def blueprints() -> list:
     return [
         push.blueprint,
         scheduler_setup.blueprint,
+        system_routes.blueprint,
+        project_routes.blueprint,
+        billing_routes.blueprint,
+        billing_admin.blueprint,
     ]
 
 

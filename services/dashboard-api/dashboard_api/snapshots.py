@@ -1,34 +1,34 @@
-"""Persistence of snapshot events: per day, the latest collected_at wins."""
+"""Persistence of snapshot events, one document per day.
+
+Billing: the latest collected_at wins, whole. Resource metrics: merged
+collector by collector (dashboard_api.metrics_merge), so a later partial
+collection never wipes what an earlier one measured.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from dashboard_api import metrics_merge
+from dashboard_api.billing import intake
 from recs_shared.events import schemas
-from recs_shared.store import DocumentStore, Mutation, keep_latest
+from recs_shared.store import DocumentStore, Mutation
 
 RESOURCE_METRICS_COLLECTION = "resource_metrics_snapshots"
-BILLING_COLLECTION = "billing_snapshots"
+BILLING_COLLECTION = intake.SNAPSHOTS
 
 
 def store_resource_metrics(store: DocumentStore, event: dict[str, Any]) -> Mutation:
-    return keep_latest(
-        store,
+    return store.mutate(
         RESOURCE_METRICS_COLLECTION,
         event["snapshot_date"].isoformat(),
-        event,
-        version_field="collected_at",
+        lambda current: metrics_merge.merge(current, event),
     )
 
 
 def store_billing(store: DocumentStore, event: dict[str, Any]) -> Mutation:
-    return keep_latest(
-        store,
-        BILLING_COLLECTION,
-        event["snapshot_date"].isoformat(),
-        event,
-        version_field="collected_at",
-    )
+    # Billing days also feed the monthly projection the billing APIs read.
+    return intake.store_snapshot(store, event)
 
 
 HANDLERS = {

@@ -1,0 +1,56 @@
+"""Your Projects: the list with assets and accuracy, creation, one project."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from dashboard_api import clock, project_creation, projects, system_freshness
+from dashboard_api.errors import error_response
+from dashboard_api.project_schemas import (
+    ProjectCreatedResponse,
+    ProjectDetailResponse,
+    ProjectsResponse,
+)
+
+blueprint = Blueprint("your_projects", __name__, url_prefix="/api/system/projects")
+
+
+def _store():
+    return current_app.extensions["store"]
+
+
+@blueprint.get("/")
+def list_projects():
+    body = {
+        "success": True,
+        "data": projects.overview(_store()),
+        "freshness": system_freshness.of_platform(clock.now()),
+    }
+    return jsonify(ProjectsResponse().dump(body))
+
+
+@blueprint.post("/")
+def create_project():
+    now = clock.now()
+    project_id, document = project_creation.create(
+        _store(), request.get_json(silent=True), now
+    )
+    body = {
+        "success": True,
+        "data": projects.summary(project_id, document, endpoints=[], models=[]),
+        "freshness": system_freshness.of_platform(now),
+    }
+    return jsonify(ProjectCreatedResponse().dump(body)), 201
+
+
+@blueprint.get("/<project_id>/")
+def get_project(project_id: str):
+    found = projects.detail(_store(), project_id)
+    if found is None:
+        return error_response(f"no project with id {project_id!r}", 404)
+    body = {
+        "success": True,
+        "data": found,
+        "freshness": system_freshness.of_platform(clock.now()),
+    }
+    return jsonify(ProjectDetailResponse().dump(body))

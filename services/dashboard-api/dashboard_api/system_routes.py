@@ -1,0 +1,74 @@
+"""System Details: KPIs, resource charts, ML-workflow charts, recent activity.
+
+Each page load reads a bounded number of documents: at most 30 snapshots,
+the platform documents of the last 30 days, a few counts and five of each
+recent thing. None of them reads history.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from dashboard_api import clock, resource_window, system_freshness
+from dashboard_api.recent_activity import recent_activity
+from dashboard_api.resource_charts import resource_charts
+from dashboard_api.system_kpis import kpis
+from dashboard_api.system_schemas import (
+    KpisResponse,
+    RecentActivityResponse,
+    ResourceChartsResponse,
+    WorkflowChartsResponse,
+)
+from dashboard_api.workflow_charts import workflow_charts
+
+blueprint = Blueprint("system_details", __name__, url_prefix="/api/system")
+
+
+def _store():
+    return current_app.extensions["store"]
+
+
+def _answer(schema, data, freshness):
+    return jsonify(
+        schema().dump({"success": True, "data": data, "freshness": freshness})
+    )
+
+
+@blueprint.get("/kpis/")
+def get_kpis():
+    window = resource_window.read(_store())
+    return _answer(
+        KpisResponse,
+        kpis(_store(), window, clock.now()),
+        system_freshness.of_resource_metrics(window.newest),
+    )
+
+
+@blueprint.get("/resource-charts/")
+def get_resource_charts():
+    window = resource_window.read(_store())
+    return _answer(
+        ResourceChartsResponse,
+        resource_charts(window),
+        system_freshness.of_resource_metrics(window.newest),
+    )
+
+
+@blueprint.get("/charts/")
+def get_workflow_charts():
+    now = clock.now()
+    return _answer(
+        WorkflowChartsResponse,
+        workflow_charts(_store(), now),
+        system_freshness.of_platform(now),
+    )
+
+
+@blueprint.get("/recent-activity/")
+def get_recent_activity():
+    now = clock.now()
+    return _answer(
+        RecentActivityResponse,
+        recent_activity(_store()),
+        system_freshness.of_platform(now),
+    )

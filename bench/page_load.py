@@ -15,6 +15,11 @@ Data: the real dashboard-api with the demo data of ``make run`` when it
 serves the page's APIs, otherwise the API stand-in of the tests with its demo
 payloads (the script says which).
 
+Known shortcoming: web and dashboard-api run in this process on Werkzeug's
+threaded server (as in the tests), sharing the GIL and the machine's two
+cores with Chromium, so the times are pessimistic next to gunicorn on Cloud
+Run; bytes and requests do not depend on it.
+
     .venv/bin/python -m bench.page_load [--runs 5]
 """
 

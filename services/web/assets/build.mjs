@@ -35,7 +35,9 @@ copy(
 );
 
 // Font Awesome's solid style only; its CSS is bundled into app.css by
-// Tailwind and points at ../webfonts/ relative to dist/css/.
+// Tailwind and points at ../webfonts/ relative to dist/css/. Known
+// shortcoming: the whole solid font (150 KB woff2) ships although the page
+// uses a few dozen icons; subsetting it would need a font tool in the build.
 for (const font of ["fa-solid-900.woff2", "fa-solid-900.ttf"]) {
   copy(
     join(modules, "@fortawesome", "fontawesome-free", "webfonts", font),

@@ -36,6 +36,9 @@ function toggleChapter(header) {
 const Chapters = (function () {
   "use strict";
 
+  // Known shortcoming: the server renders every chapter open and the saved
+  // state is applied once the deferred scripts run, so a chapter the user
+  // closed shows open for a moment on a slow load.
   function init() {
     const state = readChapterState();
     for (const container of document.querySelectorAll(".chapter-container")) {

@@ -22,6 +22,9 @@ from recs_shared.store import make_store
 
 REPO = Path(__file__).resolve().parents[1]
 BACKFILL_DAYS = 35
+# The demo bill covers six calendar months; the platform's history must too,
+# or the early months would show no training at all.
+PLATFORM_DAYS = 190
 BACKFILL_DONE = "demo-metrics-backfill.done"
 
 
@@ -31,7 +34,7 @@ def seed_platform(config: LocalStackSettings, env: dict[str, str]) -> None:
         print("demo platform: already in the local store")
         return
 
-    seeded = platform_seed.build(datetime.now(UTC))
+    seeded = platform_seed.build(datetime.now(UTC), days=PLATFORM_DAYS)
     platform_seed.write(store, seeded)
     print(
         "demo platform: "

@@ -381,7 +381,16 @@ service_env() {
       env+=",RECS_METRICS_COLLECTOR_URL=$(service_url metrics-collector)"
       ;;
     metrics-collector) env+=",RECS_ARTIFACTS_BUCKET=${ARTIFACTS_BUCKET}" ;;
-    web) env+=",RECS_API_IDENTITY_TOKEN=true" ;;
+    web)
+      env+=",RECS_API_IDENTITY_TOKEN=true"
+      if [ "$ACCESS" = iap ]; then
+        # The audience of the assertion Cloud Run's own IAP signs.
+        env+=",RECS_WEB_ACCESS=iap"
+        env+=",RECS_IAP_AUDIENCE=/projects/${PROJECT_NUMBER}/locations/${REGION}/services/web"
+      else
+        env+=",RECS_WEB_ACCESS=cloud-run-iam"
+      fi
+      ;;
   esac
   echo "$env"
 }

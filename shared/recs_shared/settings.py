@@ -154,6 +154,14 @@ class WebSettings(CommonSettings):
         "shows the identity Identity-Aware Proxy passes and refuses requests "
         "without one.",
     )
+    access: str = var(
+        "RECS_WEB_ACCESS",
+        "iap",
+        "How users reach the page in production: iap (Identity-Aware Proxy "
+        "passes the user) or cloud-run-iam (Cloud Run IAM checked the caller's "
+        "Google ID token; the page takes the user from it).",
+        choices=("iap", "cloud-run-iam"),
+    )
     iap_audience: str = var(
         "RECS_IAP_AUDIENCE",
         "",

@@ -114,3 +114,37 @@ def test_an_assertion_signed_by_another_key_is_refused(client):
     page = client.get("/", headers={"X-Goog-IAP-JWT-Assertion": assertion(forger)})
 
     assert page.status_code == 401
+
+
+@pytest.fixture
+def iam_client(tmp_path):
+    app = web.web_app(
+        f"http://127.0.0.1:{free_port()}",
+        tmp_path / "data",
+        RECS_PROFILE="production",
+        RECS_REGION="europe-central2",
+        RECS_WEB_ACCESS="cloud-run-iam",
+    )
+    return app.test_client()
+
+
+def test_with_cloud_run_iam_the_user_comes_from_the_id_token(
+    iam_client, signer_and_certs
+):
+    signer, _ = signer_and_certs
+    # Cloud Run checked this token before forwarding it; any signer will do.
+    token = assertion(signer, iss="https://accounts.google.com", aud="https://web")
+
+    page = iam_client.get("/", headers={"Authorization": f"Bearer {token}"})
+
+    assert page.status_code == 200
+    assert f'id="userIdentity">{USER}<' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer", "Bearer not.a.jwt"])
+def test_with_cloud_run_iam_a_request_without_a_readable_token_is_refused(
+    iam_client, authorization
+):
+    headers = {"Authorization": authorization} if authorization else {}
+
+    assert iam_client.get("/", headers=headers).status_code == 401

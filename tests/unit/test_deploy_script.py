@@ -184,7 +184,15 @@ def test_each_service_gets_its_production_settings(cmds):
         "RECS_SCHEDULER_SERVICE_ACCOUNT": sa("scheduler"),
         "RECS_METRICS_COLLECTOR_URL": url("metrics-collector"),
     }
-    assert env_of(cmds, "web")["RECS_API_IDENTITY_TOKEN"] == "true"
+    assert env_of(cmds, "web") == {
+        "RECS_PROFILE": "production",
+        "RECS_GCP_PROJECT": PROJECT,
+        "RECS_REGION": REGION,
+        "RECS_DASHBOARD_API_URL": url("dashboard-api"),
+        "RECS_API_IDENTITY_TOKEN": "true",
+        "RECS_WEB_ACCESS": "iap",
+        "RECS_IAP_AUDIENCE": f"/projects/{NUMBER}/locations/{REGION}/services/web",
+    }
     assert env_of(cmds, "metrics-collector")["RECS_ARTIFACTS_BUCKET"] == (
         "b2b-recs-training-artifacts"
     )
@@ -350,6 +358,8 @@ def test_cloud_run_iam_mode_grants_the_users_instead_of_iap():
     (web,) = [a for a in cmds if a[:4] == ["gcloud", "run", "deploy", "web"]]
     assert "--iap" not in web
     assert invokers(cmds, "web") == {"user:ana@example.com"}
+    assert env_of(cmds, "web")["RECS_WEB_ACCESS"] == "cloud-run-iam"
+    assert "RECS_IAP_AUDIENCE" not in env_of(cmds, "web")
     assert "iap.googleapis.com" not in result.stdout
 
 

@@ -8,6 +8,12 @@ assertion is verified and names the user; without it, the plain header is
 trusted (web logs a warning at start) and its absence alone is refused. A
 request that did not come through the proxy is refused with 401.
 
+With RECS_WEB_ACCESS=cloud-run-iam there is no proxy: Cloud Run itself
+refuses every request without a valid Google ID token of an invoker (the
+service is deployed with --no-allow-unauthenticated) and passes the token on
+in ``Authorization``, so the page reads the user's email from it without
+verifying it again.
+
 Outside production there is no proxy: a development identity
 (RECS_DEV_IDENTITY) is used, and the header's tooltip says so.
 """
@@ -18,6 +24,7 @@ import logging
 from dataclasses import dataclass
 
 from flask import Flask, g, jsonify, render_template, request
+from google.auth import exceptions, jwt
 
 from web_app.iap import ASSERTION_HEADER, IapError, IapVerifier
 
@@ -49,6 +56,10 @@ def install(app: Flask) -> None:
         app.before_request(lambda: setattr(g, "user", development_user))
         return
 
+    if config.access == "cloud-run-iam":
+        _install(app, _user_of_bearer_token)
+        return
+
     verifier = None
     if config.iap_audience:
         verifier = IapVerifier(config.iap_audience, config.iap_certs_url)
@@ -61,6 +72,10 @@ def install(app: Flask) -> None:
             ASSERTION_HEADER,
         )
 
+    _install(app, lambda: _user_of_request(verifier))
+
+
+def _install(app: Flask, identify) -> None:
     @app.before_request
     def _identify():
         g.user = None
@@ -68,7 +83,7 @@ def install(app: Flask) -> None:
             return None
 
         try:
-            g.user = _user_of_request(verifier)
+            g.user = identify()
         except IapError as error:
             log.warning(
                 "refused %s %s: %s (the request did not come through "
@@ -91,8 +106,25 @@ def _user_of_request(verifier: IapVerifier | None) -> User:
     return user
 
 
+def _user_of_bearer_token() -> User:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise IapError("no bearer token (Cloud Run IAM should have refused this)")
+    try:
+        # Cloud Run verified the signature and audience before forwarding.
+        claims = jwt.decode(token, verify=False)
+    except (ValueError, exceptions.GoogleAuthError) as error:
+        raise IapError(f"unreadable bearer token: {error}") from None
+    if not claims.get("email"):
+        raise IapError("the bearer token names no email")
+    return User(claims["email"])
+
+
 def _refusal():
-    message = "Sign-in required: this page is only served through Identity-Aware Proxy."
+    message = (
+        "Sign-in required: this page is only served through Identity-Aware Proxy "
+        "or to callers Cloud Run IAM admits."
+    )
     if request.path.startswith("/api/"):
         return jsonify(success=False, error=message), 401
     page = render_template("error.html", title="Sign-in required", message=message)

@@ -49,7 +49,7 @@ def billing_backfill(config: LocalStackSettings, env: dict[str, str]) -> None:
         return
 
     days = _days_since_period_start()
-    print(f"billing backfill: collecting {days} days into the outbox")
+    print(f"billing backfill: collecting and publishing {days} days")
     _run(["-m", "billing_collector", "--backfill", "--days", str(days)], env)
     marker.write_text(f"backfilled {days} days at {datetime.now(UTC).isoformat()}\n")
 

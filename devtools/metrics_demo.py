@@ -70,6 +70,6 @@ def backfill_metrics(config: LocalStackSettings, env: dict[str, str]) -> None:
         )
     done.write_text(datetime.now(UTC).isoformat() + "\n")
     print(
-        f"demo resource metrics: {BACKFILL_DAYS} days collected into the outbox; "
+        f"demo resource metrics: {BACKFILL_DAYS} days collected and published; "
         "figures the local profile cannot measure are recorded as not measured"
     )

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from devtools import demo, emulators
+from devtools import announce, demo, emulators
 from devtools.run_local import REPO, busy_ports, stack_environment
 from recs_shared import settings
 from recs_shared.settings import LocalStackSettings
@@ -62,13 +62,22 @@ def _run(config: LocalStackSettings, firestore, pubsub) -> int:
         {"dashboard-api": env["RECS_DASHBOARD_API_URL"]},
         retry_policy=False,
     )
-    demo.prepare(settings.load(LocalStackSettings), env)
 
     print(
         f"Starting the stack; the page will be at http://127.0.0.1:{config.web_port}/"
     )
     honcho = [sys.executable, "-m", "honcho", "start", "-f", "Procfile", *SERVICES]
-    return subprocess.call(honcho, cwd=Path(REPO), env=env)
+    stack = subprocess.Popen(honcho, cwd=Path(REPO), env=env)
+
+    # Demo events are published once dashboard-api answers: the emulator's
+    # push subscriptions retry every second (see provision), so publishing
+    # into a stack that is still starting would only burn delivery attempts.
+    try:
+        if announce.wait_for(f"{env['RECS_DASHBOARD_API_URL']}/readyz"):
+            demo.prepare(settings.load(LocalStackSettings), env)
+        return stack.wait()
+    except KeyboardInterrupt:
+        return stack.wait()
 
 
 if __name__ == "__main__":

@@ -218,3 +218,20 @@ def test_refusals_match_the_documented_error_shape(seeded_app, document):
     assert_matches(
         document, local_setup, "/api/system/setup-metrics-scheduler/", "post"
     )
+
+
+def test_a_padded_name_is_bounded_after_trimming_as_documented(seeded_app, document):
+    # schemathesis found the document bounding the name as sent (maxLength
+    # 60) while the API trims first; the bound now applies to the trimmed
+    # name only, and the document no longer claims the other.
+    name_schema = document["components"]["schemas"]["NewProject"]["properties"]["name"]
+    client = seeded_app.test_client()
+    padded = "  " + "n" * 60 + "  "
+
+    created = client.post("/api/system/projects/", json={"name": padded})
+    too_long = client.post("/api/system/projects/", json={"name": "m" * 61})
+
+    assert "maxLength" not in name_schema
+    assert created.status_code == 201
+    assert created.json["data"]["name"] == "n" * 60
+    assert too_long.status_code == 400

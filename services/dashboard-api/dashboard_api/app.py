@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify
+from marshmallow import Schema, fields
 
-from dashboard_api import errors, project_routes, push, system_routes
+from dashboard_api import errors, openapi, project_routes, push, system_routes
+from dashboard_api.api_docs import documented
+from dashboard_api.api_docs import errors as error_answers
 from dashboard_api.billing import admin as billing_admin
 from dashboard_api.billing import routes as billing_routes
 from dashboard_api.push_auth import PushAuthenticator
@@ -12,6 +15,10 @@ from dashboard_api.scheduling import routes as scheduler_setup
 from recs_shared import cloud_logging, settings
 from recs_shared.settings import DashboardApiSettings
 from recs_shared.store import DocumentStore, make_store
+
+
+class Health(Schema):
+    status = fields.String(required=True)
 
 
 def blueprints() -> list:
@@ -23,6 +30,7 @@ def blueprints() -> list:
         project_routes.blueprint,
         billing_routes.blueprint,
         billing_admin.blueprint,
+        openapi.blueprint,
     ]
 
 
@@ -44,12 +52,18 @@ def create_app(
         app.register_blueprint(blueprint)
 
     @app.get("/healthz")
+    @documented("Liveness", {200: Health}, tags=("service",))
     def healthz():
-        return jsonify(status="ok")
+        return jsonify(Health().dump({"status": "ok"}))
 
     @app.get("/readyz")
+    @documented(
+        "Readiness: the store answers",
+        {200: Health, **error_answers(503)},
+        tags=("service",),
+    )
     def readyz():
         app.extensions["store"].ping()
-        return jsonify(status="ready")
+        return jsonify(Health().dump({"status": "ready"}))
 
     return app

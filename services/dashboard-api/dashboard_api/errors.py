@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from recs_shared.store import StoreUnavailable
@@ -23,9 +24,22 @@ class BadRequest(Exception):
         self.fields = fields or {}
 
 
+class ErrorResponse(Schema):
+    """Every error answer: the reason, and for a form each faulty field's."""
+
+    success = fields.Boolean(required=True)
+    error = fields.String(required=True)
+    fields = fields.Dict(
+        keys=fields.String(), values=fields.Raw(), metadata={"type": "object"}
+    )
+
+
+ERROR = ErrorResponse()
+
+
 def error_response(message: str, status: int, **extra):
     body = {"success": False, "error": message, **extra}
-    return jsonify(body), status
+    return jsonify(ERROR.dump(body)), status
 
 
 def register(app: Flask) -> None:

@@ -18,7 +18,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
 
 from dashboard_api.errors import BadRequest
 from recs_shared import platform
@@ -34,6 +34,19 @@ def _no_control_characters(text: str) -> None:
         raise ValidationError("Must not contain control characters (tabs, newlines).")
 
 
+class _TrimmedLength:
+    """A length bound on the trimmed text. Not validate.Length on purpose:
+    apispec would publish it as a bound on the text as sent, which the
+    trimming makes untrue ("  a  " with padding past the bound is fine)."""
+
+    def __init__(self, low: int, high: int, error: str) -> None:
+        self.low, self.high, self.error = low, high, error
+
+    def __call__(self, text: str) -> None:
+        if not self.low <= len(text) <= self.high:
+            raise ValidationError(self.error.format(min=self.low, max=self.high))
+
+
 class NewProject(Schema):
     class Meta:
         unknown = RAISE
@@ -41,16 +54,24 @@ class NewProject(Schema):
     name = fields.String(
         required=True,
         validate=[
-            validate.Length(
-                min=1,
-                max=platform.PROJECT_NAME_MAX,
-                error="Must be 1 to {max} characters long.",
+            _TrimmedLength(
+                1, platform.PROJECT_NAME_MAX, "Must be 1 to {max} characters long."
             ),
             _no_control_characters,
         ],
+        metadata={
+            "minLength": 1,
+            "description": "Trimmed, then 1 to "
+            f"{platform.PROJECT_NAME_MAX} characters without control characters; "
+            "unique regardless of case.",
+        },
     )
     description = fields.String(
-        load_default="", validate=validate.Length(max=DESCRIPTION_MAX)
+        load_default="",
+        validate=_TrimmedLength(
+            0, DESCRIPTION_MAX, "Longer than maximum length {max}."
+        ),
+        metadata={"description": f"Trimmed, then up to {DESCRIPTION_MAX} characters."},
     )
 
     @pre_load

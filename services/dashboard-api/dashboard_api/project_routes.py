@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from dashboard_api import clock, project_creation, projects, system_freshness
+from dashboard_api.api_docs import documented, errors
 from dashboard_api.errors import error_response
+from dashboard_api.project_creation import NewProject
 from dashboard_api.project_schemas import (
     ProjectCreatedResponse,
     ProjectDetailResponse,
@@ -20,6 +22,10 @@ def _store():
 
 
 @blueprint.get("/")
+@documented(
+    "Your Projects: assets, accuracy, one summary per project",
+    {200: ProjectsResponse, **errors(503)},
+)
 def list_projects():
     body = {
         "success": True,
@@ -30,6 +36,11 @@ def list_projects():
 
 
 @blueprint.post("/")
+@documented(
+    "Create a project",
+    {201: ProjectCreatedResponse, **errors(400, 503)},
+    request_body=NewProject,
+)
 def create_project():
     now = clock.now()
     project_id, document = project_creation.create(
@@ -44,6 +55,10 @@ def create_project():
 
 
 @blueprint.get("/<project_id>/")
+@documented(
+    "One project's page data",
+    {200: ProjectDetailResponse, **errors(404, 503)},
+)
 def get_project(project_id: str):
     found = projects.detail(_store(), project_id)
     if found is None:

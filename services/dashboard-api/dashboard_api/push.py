@@ -13,8 +13,10 @@ import logging
 
 from flask import Blueprint, current_app, request
 
+from dashboard_api.api_docs import documented, errors
 from dashboard_api.errors import error_response
 from dashboard_api.push_auth import PushAuthError
+from dashboard_api.push_schemas import PushEnvelope
 from dashboard_api.snapshots import HANDLERS
 from recs_shared import cloud_logging, topology
 from recs_shared.events import EventError, decode_push
@@ -37,6 +39,14 @@ def _register_routes() -> None:
 
 
 def _push_view(event_type: str):
+    @documented(
+        f"Receive one {event_type} event (Pub/Sub push subscription)",
+        {204: None, **errors(400, 401, 403, 503)},
+        description=f"The message data is the base64 of a {event_type} event's "
+        f"JSON: components {event_type}.v<schema_version>, docs/events.md.",
+        request_body=PushEnvelope,
+        tags=("push",),
+    )
     def receive():
         authenticator = current_app.extensions["push_authenticator"]
         if authenticator.enabled:

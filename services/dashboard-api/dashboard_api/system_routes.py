@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from dashboard_api import clock, resource_window, system_freshness
+from dashboard_api.api_docs import documented, errors
 from dashboard_api.recent_activity import recent_activity
 from dashboard_api.resource_charts import resource_charts
 from dashboard_api.system_kpis import kpis
@@ -35,6 +36,7 @@ def _answer(schema, data, freshness):
 
 
 @blueprint.get("/kpis/")
+@documented("The KPI cards of System Details", {200: KpisResponse, **errors(503)})
 def get_kpis():
     window = resource_window.read(_store())
     return _answer(
@@ -45,6 +47,10 @@ def get_kpis():
 
 
 @blueprint.get("/resource-charts/")
+@documented(
+    "The six resource charts (30 UTC days)",
+    {200: ResourceChartsResponse, **errors(503)},
+)
 def get_resource_charts():
     window = resource_window.read(_store())
     return _answer(
@@ -55,6 +61,7 @@ def get_resource_charts():
 
 
 @blueprint.get("/charts/")
+@documented("The ML-workflow charts", {200: WorkflowChartsResponse, **errors(503)})
 def get_workflow_charts():
     now = clock.now()
     return _answer(
@@ -65,6 +72,7 @@ def get_workflow_charts():
 
 
 @blueprint.get("/recent-activity/")
+@documented("The last five activities", {200: RecentActivityResponse, **errors(503)})
 def get_recent_activity():
     now = clock.now()
     return _answer(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,18 @@ from recs_shared.events.schemas import SCHEMAS
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def new_spec(title: str, version: str, **options: Any) -> APISpec:
-    """An OpenAPI 3.1 spec whose converter knows the contract's field types."""
-    plugin = MarshmallowPlugin()
+def new_spec(
+    title: str,
+    version: str,
+    schema_name_resolver: Callable[[Any], str | None] | None = None,
+    **options: Any,
+) -> APISpec:
+    """An OpenAPI 3.1 spec whose converter knows the contract's field types.
+
+    ``schema_name_resolver`` names the components of nested schemas
+    (apispec's default strips "Schema" from the class name).
+    """
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name_resolver)
     spec = APISpec(title, version, "3.1.0", plugins=[plugin], **options)
     plugin.map_to_openapi_type(event_fields.Money, "string", None)
     plugin.map_to_openapi_type(event_fields.UTCDay, "string", "date")

@@ -8,10 +8,12 @@ in WAL mode and every read-modify-write takes the write lock first
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,19 @@ CREATE TABLE IF NOT EXISTS documents (
 """
 _BUSY_TIMEOUT_MS = 10_000
 
+# One lock per database file and process, taken by every write. Threads of
+# one process (gunicorn's) then queue on it and wake as soon as it is free;
+# left to SQLite, a writer that finds the file locked sleeps in growing
+# steps (up to 100 ms) before it tries again, which under a burst of pushes
+# cost more than the writes (bench/ingest.py).
+_WRITE_LOCKS: dict[Path, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(path: Path) -> threading.RLock:
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(path.resolve(), threading.RLock())
+
 
 class SQLiteStore:
     def __init__(self, path: Path, prefix: str = "") -> None:
@@ -44,6 +59,8 @@ class SQLiteStore:
         self.prefix = prefix
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writing = _write_lock(self.path)
+        self._indexed_fields: set[str] = set()
         with self._errors():
             self._connection().execute(_SCHEMA)
 
@@ -80,7 +97,7 @@ class SQLiteStore:
 
     def put(self, collection: str, doc_id: str, data: Mapping[str, Any]) -> None:
         text = json.dumps(to_storable(data))
-        with self._errors():
+        with self._writing, self._errors():
             self._connection().execute(
                 "INSERT INTO documents (collection, id, data) VALUES (?, ?, ?) "
                 "ON CONFLICT (collection, id) DO UPDATE SET data = excluded.data",
@@ -89,7 +106,7 @@ class SQLiteStore:
 
     def create(self, collection: str, doc_id: str, data: Mapping[str, Any]) -> bool:
         text = json.dumps(to_storable(data))
-        with self._errors():
+        with self._writing, self._errors():
             cursor = self._connection().execute(
                 "INSERT OR IGNORE INTO documents (collection, id, data) "
                 "VALUES (?, ?, ?)",
@@ -98,7 +115,7 @@ class SQLiteStore:
         return cursor.rowcount == 1
 
     def delete(self, collection: str, doc_id: str) -> bool:
-        with self._errors():
+        with self._writing, self._errors():
             cursor = self._connection().execute(
                 "DELETE FROM documents WHERE collection = ? AND id = ?",
                 (self._name(collection), doc_id),
@@ -109,7 +126,7 @@ class SQLiteStore:
         connection = self._connection()
         key = (self._name(collection), doc_id)
 
-        with self._errors():
+        with self._writing, self._errors():
             connection.execute("BEGIN IMMEDIATE")
             try:
                 row = connection.execute(
@@ -143,6 +160,7 @@ class SQLiteStore:
         limit: int | None = None,
     ) -> list[Doc]:
         check_query(where, order_by)
+        self._index([field for field, _, _ in where] + [f for f, _ in order_by])
         clauses, params = self._where(collection, where)
 
         # Like Firestore, a query ordered by a field leaves out documents
@@ -157,7 +175,10 @@ class SQLiteStore:
             )
             sql += " ORDER BY " + ", ".join(ordering) + ", id"
         else:
-            sql += " ORDER BY id"
+            # "+id": ordering by the primary key must not make SQLite walk
+            # the whole collection in key order rather than use the index of
+            # a filtered field (8 ms instead of 0.1 over 10 years of runs).
+            sql += " ORDER BY +id"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
@@ -168,6 +189,7 @@ class SQLiteStore:
 
     def count(self, collection: str, where: Sequence[Filter] = ()) -> int:
         check_query(where, ())
+        self._index(field for field, _, _ in where)
         clauses, params = self._where(collection, where)
         sql = "SELECT COUNT(*) FROM documents WHERE " + " AND ".join(clauses)
         with self._errors():
@@ -200,6 +222,24 @@ class SQLiteStore:
                 params.append(stored)
         return clauses, params
 
+    def _index(self, fields: Iterable[str]) -> None:
+        """An index per queried field, made on first use, as Firestore keeps
+        one for every field: a query then reads what it matches (the days on
+        screen, the runs of the window) instead of scanning its collection,
+        which made a page load 5 to 10 times slower over 10 years of history
+        (bench/read_path.py)."""
+        for field in fields:
+            if field in self._indexed_fields:
+                continue
+            readable = re.sub(r"[^A-Za-z0-9]+", "_", field)
+            digest = hashlib.sha1(field.encode()).hexdigest()[:8]
+            with self._writing, self._errors():
+                self._connection().execute(
+                    f'CREATE INDEX IF NOT EXISTS "by_{readable}_{digest}" '
+                    f"ON documents (collection, json_extract(data, {_path(field)}))"
+                )
+            self._indexed_fields.add(field)
+
     def _name(self, collection: str) -> str:
         return self.prefix + collection
 
@@ -210,6 +250,10 @@ class SQLiteStore:
                 self.path, isolation_level=None, timeout=_BUSY_TIMEOUT_MS / 1000
             )
             connection.execute("PRAGMA journal_mode=WAL")
+            # Durable across a crash of the process (the tests SIGKILL it);
+            # only an OS crash or power loss may lose the last commits. FULL
+            # would sync to disk at every commit: 2 per billing push.
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
             self._local.connection = connection
         return connection

@@ -13,22 +13,40 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, request
 
+from dashboard_api.api_docs import documented, errors
 from dashboard_api.billing import config_changes, responses
 from dashboard_api.errors import BadRequest
+from recs_shared.billing_config import BillingConfigSchema
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("billing_admin", __name__)
 
 PATH = "/api/admin/billing-config/"
 
+# What PUT takes, for /openapi.json: any of the fields, none required;
+# updated_at is the service's to set.
+CHANGES = BillingConfigSchema(partial=True, exclude=("updated_at",))
+
 
 @blueprint.get(PATH)
+@documented(
+    "The BillingConfig (operators only)",
+    {200: responses.BILLING_CONFIG, **errors(503)},
+    tags=("admin",),
+)
 def show_config():
     config = config_changes.current(current_app.extensions["store"])
     return _answer(config)
 
 
 @blueprint.put(PATH)
+@documented(
+    "Change BillingConfig fields (operators only)",
+    {200: responses.BILLING_CONFIG, **errors(400, 503)},
+    description="Send only the fields to change; the rest keep their value.",
+    request_body=CHANGES,
+    tags=("admin",),
+)
 def change_config():
     changes = request.get_json(silent=True)
     try:

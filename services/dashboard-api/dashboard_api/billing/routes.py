@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 from marshmallow import Schema
 
+from dashboard_api.api_docs import documented, errors
 from dashboard_api.billing import charts, estimate, invoice, reading, responses
 from dashboard_api.billing.reading import BillingView
 from recs_shared.money import to_cents
@@ -29,6 +30,10 @@ def _install_clock(state) -> None:
 
 
 @blueprint.get("/summary/")
+@documented(
+    "The month so far: spend, estimate, license, budget",
+    {200: responses.SUMMARY, **errors(503)},
+)
 def summary():
     view = _load()
     bill = invoice.build(_services(view), view.config)
@@ -56,6 +61,7 @@ def summary():
 
 
 @blueprint.get("/charts/")
+@documented("The four billing charts", {200: responses.CHARTS, **errors(503)})
 def chart_datasets():
     view = _load(TREND_MONTHS)
     months = view.month.back(TREND_MONTHS)
@@ -75,6 +81,7 @@ def chart_datasets():
 
 
 @blueprint.get("/invoice/")
+@documented("The invoice preview of the month", {200: responses.INVOICE, **errors(503)})
 def invoice_preview():
     view = _load()
     bill = invoice.build(_services(view), view.config)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from dashboard_api.errors import BadRequest
+from dashboard_api.api_docs import documented
 from dashboard_api.scheduling.jobs import JobInstaller, SchedulerSetupError, make_client
 from recs_shared import schedules, settings
 from recs_shared.settings import SchedulerSettings, SettingsError
@@ -37,11 +37,30 @@ class SetupError(Schema):
     success = fields.Boolean(required=True)
     status = fields.String(required=True)
     error = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, fields: dict | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
 
 
 @blueprint.post("/api/system/setup-metrics-scheduler/")
+@documented(
+    "Create or update the Scheduler job of the metrics collection",
+    {200: SetupResponse, **dict.fromkeys((400, 403, 500, 501, 502), SetupError)},
+    description="Targets RECS_METRICS_COLLECTOR_URL, or the url given. The body "
+    "is optional.",
+    request_body=SetupRequest,
+    tags=("admin",),
+)
 def setup_metrics_scheduler():
-    body = _request_body()
+    try:
+        body = _request_body()
+    except _Refused as refused:
+        return _refused(refused.message, 400, refused.fields)
     try:
         config = _settings()
     except SettingsError as error:
@@ -88,11 +107,11 @@ def setup_metrics_scheduler():
 def _request_body() -> dict:
     raw = request.get_json(silent=True) if request.content_length else {}
     if raw is None or not isinstance(raw, dict):
-        raise BadRequest("the body must be a JSON object (or empty)")
+        raise _Refused("the body must be a JSON object (or empty)")
     try:
         return SetupRequest().load(raw)
     except ValidationError as error:
-        raise BadRequest("invalid set-up request", error.messages) from None
+        raise _Refused("invalid set-up request", error.messages) from None
 
 
 def _settings() -> SchedulerSettings:
@@ -103,6 +122,9 @@ def _settings() -> SchedulerSettings:
     return extensions["scheduler_settings"]
 
 
-def _refused(message: str, status: int):
+def _refused(message: str, status: int, faults: dict | None = None):
+    # One shape for every refusal of this endpoint, a bad body included.
     body = {"success": False, "status": "error", "error": message}
+    if faults:
+        body["fields"] = faults
     return jsonify(SetupError().dump(body)), status

@@ -34,7 +34,7 @@ REPOSITORY=recs
 # Narrower grants (one topic, one bucket, one service) are made further down.
 declare -A PROJECT_ROLES=(
   [dashboard-api]="roles/datastore.user roles/cloudscheduler.admin"
-  [metrics-collector]="roles/datastore.viewer roles/bigquery.jobUser roles/bigquery.metadataViewer roles/bigquery.resourceViewer roles/monitoring.viewer roles/run.viewer roles/cloudsql.viewer roles/aiplatform.user"
+  [metrics-collector]="roles/datastore.viewer roles/bigquery.jobUser roles/bigquery.metadataViewer roles/bigquery.resourceViewer roles/monitoring.viewer roles/run.viewer roles/aiplatform.user"
   [billing-collector]="roles/datastore.viewer roles/bigquery.jobUser"
   [web]=""
 )
@@ -220,7 +220,6 @@ enable_apis() {
     pubsub.googleapis.com firestore.googleapis.com cloudscheduler.googleapis.com
     iam.googleapis.com iamcredentials.googleapis.com bigquery.googleapis.com
     monitoring.googleapis.com storage.googleapis.com aiplatform.googleapis.com
-    sqladmin.googleapis.com
   )
   [ "$ACCESS" = iap ] && apis+=(iap.googleapis.com)
   run gcloud services enable "${apis[@]}" --project="$PROJECT"

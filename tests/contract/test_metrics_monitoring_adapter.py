@@ -4,7 +4,8 @@ The library has no REST transport, so it runs over gRPC against a local
 MetricService. Inputs are recorded timeSeries.list answers: the empty result with no
 "timeSeries" key, a DELTA INT64 series whose values are strings (re-labelled
 as Cloud Run's request_count) and the GCS total_bytes series (GAUGE DOUBLE,
-newest point first).
+newest point first), and the same GAUGE shape as a Firestore database's
+storage bytes.
 """
 
 from __future__ import annotations
@@ -16,13 +17,20 @@ import pytest
 from google.api_core import exceptions
 from google.cloud import monitoring_v3
 
+from metrics_collector.sources.firestore_size import FirestoreDatabaseSize
 from metrics_collector.sources.monitoring_source import (
+    FIRESTORE_BYTES,
     OBJECT_COUNT,
     REQUEST_COUNT,
     TOTAL_BYTES,
     CloudMonitoring,
 )
-from metrics_collector.sources.ports import BucketUsage, ServiceRequests
+from metrics_collector.sources.ports import (
+    BucketUsage,
+    DatabaseSize,
+    ServiceRequests,
+    SourceUnavailable,
+)
 from tests.support.google_apis import FakeMetricService, recorded
 
 PROJECT = "b2b-recs"
@@ -199,3 +207,53 @@ def test_permission_denied_raises_the_apis_own_message(api, adapter):
         exceptions.PermissionDenied, match=r"monitoring\.timeSeries\.list"
     ):
         adapter.serving_requests(DAY_START, DAY_END)
+
+
+def firestore_size_series(points: list[tuple[str, str]]) -> dict:
+    """The recorded GAUGE INT64 shape, as a Firestore database's storage bytes."""
+    return {
+        "metric": {"type": FIRESTORE_BYTES},
+        "resource": {
+            "type": "firestore.googleapis.com/Database",
+            "labels": {"database_id": "(default)", "project_id": PROJECT},
+        },
+        "metricKind": "GAUGE",
+        "valueType": "INT64",
+        "points": [
+            {"interval": {"startTime": at, "endTime": at}, "value": {"int64Value": v}}
+            for at, v in points
+        ],
+    }
+
+
+def test_the_firestore_size_is_the_databases_newest_reading(api, adapter):
+    api.answer(
+        {
+            "timeSeries": [
+                firestore_size_series(
+                    [
+                        ("2026-11-29T06:00:00Z", "1000"),
+                        ("2026-11-30T06:00:00Z", "1649152"),
+                        ("2026-11-28T06:00:00Z", "900"),
+                    ]
+                )
+            ]
+        }
+    )
+
+    size = FirestoreDatabaseSize(adapter, "(default)").size()
+
+    assert size == DatabaseSize(size_bytes=1649152, tables=[])
+    [sent] = api.seen
+    assert f'metric.type = "{FIRESTORE_BYTES}"' in sent.filter
+    assert 'resource.labels.database_id = "(default)"' in sent.filter
+    assert sent.aggregation.per_series_aligner == (
+        monitoring_v3.Aggregation.Aligner.ALIGN_NEXT_OLDER
+    )
+
+
+def test_no_firestore_reading_is_not_measured_with_the_reason(api, adapter):
+    api.answer(recorded("monitoring_timeseries_empty_no_key__c7n.json"))
+
+    with pytest.raises(SourceUnavailable, match=r"no .* reading for the Firestore"):
+        FirestoreDatabaseSize(adapter, "(default)").size()

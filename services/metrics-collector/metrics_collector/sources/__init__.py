@@ -1,10 +1,11 @@
 """The metrics collector's sources: the adapters each profile uses.
 
 production: the Google Cloud adapters on the official client libraries,
-plus the platform's collections in Firestore. local and emulators: the
-platform's collections in the store, the SQLite store file for the
-database figures (local only), and an Unavailable stand-in that names the
-reason for every Google Cloud API with no local equivalent.
+plus the platform's collections in Firestore and the Firestore database's
+size from Cloud Monitoring. local and emulators: the platform's
+collections in the store, the SQLite store file for the database figures
+(local only), and an Unavailable stand-in that names the reason for every
+Google Cloud API with no local equivalent.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from metrics_collector.sources.unavailable import Unavailable
 from recs_shared.settings import MetricsCollectorSettings
 from recs_shared.store import DocumentStore
 
-NO_FIRESTORE_SIZE = (
-    "Firestore reports no database size through its API; the database figures "
-    "are measured in the local profile only"
+NO_EMULATOR_SIZE = (
+    "the Firestore emulator reports no database size (production reads it "
+    "from Cloud Monitoring)"
 )
 
 
@@ -36,7 +37,7 @@ def local_sources(settings: MetricsCollectorSettings, store: DocumentStore) -> S
     if settings.profile == "local":
         database = SQLiteStoreFile(settings.sqlite_path)
     else:
-        database = Unavailable(NO_FIRESTORE_SIZE)
+        database = Unavailable(NO_EMULATOR_SIZE)
 
     return Sources(
         bigquery=unavailable("BigQuery"),
@@ -55,10 +56,13 @@ def google_cloud_sources(
 
     from metrics_collector.sources.bigquery_source import BigQueryInformationSchema
     from metrics_collector.sources.cloud_run_source import CloudRunAdminServices
+    from metrics_collector.sources.firestore_size import FirestoreDatabaseSize
     from metrics_collector.sources.monitoring_source import CloudMonitoring
 
     project = settings.gcp_project
     timeout = float(settings.source_timeout_seconds)
+    # google-cloud-monitoring has no REST transport; it speaks gRPC.
+    monitoring = CloudMonitoring(monitoring_v3.MetricServiceClient(), project, timeout)
     return Sources(
         bigquery=BigQueryInformationSchema(
             bigquery.Client(project=project),
@@ -69,10 +73,7 @@ def google_cloud_sources(
         cloud_run=CloudRunAdminServices(
             run_v2.ServicesClient(transport="rest"), project, settings.region, timeout
         ),
-        # google-cloud-monitoring has no REST transport; it speaks gRPC.
-        monitoring=CloudMonitoring(
-            monitoring_v3.MetricServiceClient(), project, timeout
-        ),
-        database=Unavailable(NO_FIRESTORE_SIZE),
+        monitoring=monitoring,
+        database=FirestoreDatabaseSize(monitoring, settings.firestore_database),
         platform=PlatformCollections(store),
     )

@@ -7,6 +7,9 @@ storage.googleapis.com/storage/total_bytes (GAUGE DOUBLE) and
 storage/object_count (GAUGE INT64) are measured once a day and repeated
 between measurements, so a bucket's reading is the newest point of a few
 days' lookback (ALIGN_NEXT_OLDER), summed over its storage classes.
+firestore.googleapis.com/storage/data_and_index_storage_bytes (GAUGE) is
+the size of one Firestore database, documents and indexes together; it is
+read the same way, as the newest point of the lookback.
 
 The Python client speaks gRPC only (it has no REST transport, unlike the
 Cloud Run and BigQuery clients).
@@ -26,6 +29,7 @@ from recs_shared.resource_metrics import SERVING_SUFFIX, is_ml_serving
 REQUEST_COUNT = "run.googleapis.com/request_count"
 TOTAL_BYTES = "storage.googleapis.com/storage/total_bytes"
 OBJECT_COUNT = "storage.googleapis.com/storage/object_count"
+FIRESTORE_BYTES = "firestore.googleapis.com/storage/data_and_index_storage_bytes"
 
 # The daily storage sample can be a day late; three days always hold one.
 STORAGE_LOOKBACK = timedelta(days=3)
@@ -96,11 +100,40 @@ class CloudMonitoring:
             for name in sorted(set(total_bytes) | set(object_count))
         ]
 
+    def firestore_bytes(self, database_id: str, as_of: datetime) -> int | None:
+        """The database's newest size reading at or before as_of; None when
+        Monitoring holds none in the lookback (a database with no data yet)."""
+        series = self._newest(
+            f'metric.type = "{FIRESTORE_BYTES}" '
+            'AND resource.type = "firestore.googleapis.com/Database" '
+            f'AND resource.labels.database_id = "{database_id}"',
+            as_of - STORAGE_LOOKBACK,
+            as_of,
+        )
+        if not series:
+            return None
+        return round(sum(value for _, value in series))
+
     def _newest_per_bucket(
         self, metric: str, start: datetime, end: datetime
     ) -> dict[str, float]:
-        series = self._series(
+        series = self._newest(
             f'metric.type = "{metric}" AND resource.type = "gcs_bucket"',
+            start,
+            end,
+        )
+
+        # One series per storage class (and object state): a bucket's figure
+        # is the sum of each series' newest point.
+        per_bucket: dict[str, float] = defaultdict(float)
+        for one, value in series:
+            per_bucket[one.resource.labels.get("bucket_name", "")] += value
+        return dict(per_bucket)
+
+    def _newest(self, filter_: str, start: datetime, end: datetime) -> list:
+        """(series, value of its newest point) for each series with a point."""
+        series = self._series(
+            filter_,
             start,
             end,
             monitoring_v3.Aggregation(
@@ -109,17 +142,13 @@ class CloudMonitoring:
             ),
         )
 
-        # One series per storage class (and object state): a bucket's figure
-        # is the sum of each series' newest point.
-        per_bucket: dict[str, float] = defaultdict(float)
+        newest = []
         for one in series:
             if not one.points:
                 continue
-            newest = max(one.points, key=lambda point: point.interval.end_time)
-            per_bucket[one.resource.labels.get("bucket_name", "")] += _number(
-                newest.value
-            )
-        return dict(per_bucket)
+            point = max(one.points, key=lambda point: point.interval.end_time)
+            newest.append((one, _number(point.value)))
+        return newest
 
     def _series(
         self,

@@ -20,6 +20,7 @@ from dashboard_api.scheduling.jobs import (
     make_client,
 )
 from recs_shared import schedules
+from recs_shared.settings import SettingsError
 from tests.support.recorded_api import RecordedApi, recorded
 
 PROJECT = "b2b-recs"
@@ -282,3 +283,23 @@ def test_the_endpoint_says_scheduler_is_unavailable_locally(api_settings):
 
     assert response.status_code == 501
     assert "not available in the local profile" in response.get_json()["error"]
+
+
+def test_production_refuses_to_start_without_the_scheduler_values(
+    monkeypatch, sqlite_store
+):
+    production = {
+        "RECS_PROFILE": "production",
+        "RECS_GCP_PROJECT": PROJECT,
+        "RECS_REGION": REGION,
+        "RECS_DASHBOARD_API_URL": "https://dashboard-api.example.run.app",
+    }
+    for name, value in production.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(SettingsError) as error:
+        create_app(store=sqlite_store)
+
+    message = str(error.value)
+    assert "RECS_SCHEDULER_SERVICE_ACCOUNT is required in production" in message
+    assert "RECS_METRICS_COLLECTOR_URL is required in production" in message

@@ -13,7 +13,7 @@ from dashboard_api.billing import routes as billing_routes
 from dashboard_api.push_auth import PushAuthenticator
 from dashboard_api.scheduling import routes as scheduler_setup
 from recs_shared import cloud_logging, settings
-from recs_shared.settings import DashboardApiSettings
+from recs_shared.settings import DashboardApiSettings, SchedulerSettings
 from recs_shared.store import DocumentStore, make_store
 
 
@@ -45,6 +45,10 @@ def create_app(
     app.extensions["settings"] = config
     app.extensions["store"] = store or make_store(config)
     app.extensions["push_authenticator"] = PushAuthenticator(config)
+    if config.profile == "production":
+        # Read now, so a missing Scheduler value stops the start-up, not the
+        # first set-up call; elsewhere the blueprint reads them when asked.
+        app.extensions["scheduler_settings"] = settings.load(SchedulerSettings)
 
     cloud_logging.install_flask_hooks(app)
     errors.register(app)

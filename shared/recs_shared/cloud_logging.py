@@ -14,9 +14,16 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-_trace: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
+
+class Trace(NamedTuple):
+    trace_id: str
+    span_id: str  # 16 hex digits, as Cloud Logging's spanId wants; "" if none
+    sampled: bool
+
+
+_trace: contextvars.ContextVar[Trace | None] = contextvars.ContextVar(
     "trace", default=None
 )
 _message_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -25,6 +32,7 @@ _message_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 TRACE_KEY = "logging.googleapis.com/trace"
 SPAN_KEY = "logging.googleapis.com/spanId"
+SAMPLED_KEY = "logging.googleapis.com/trace_sampled"
 
 
 class CloudLoggingFormatter(logging.Formatter):
@@ -44,10 +52,10 @@ class CloudLoggingFormatter(logging.Formatter):
 
         trace = _trace.get()
         if trace:
-            trace_id, span_id = trace
-            entry[TRACE_KEY] = f"projects/{self.project}/traces/{trace_id}"
-            if span_id:
-                entry[SPAN_KEY] = span_id
+            entry[TRACE_KEY] = f"projects/{self.project}/traces/{trace.trace_id}"
+            if trace.span_id:
+                entry[SPAN_KEY] = trace.span_id
+            entry[SAMPLED_KEY] = trace.sampled
 
         message_id = _message_id.get()
         if message_id:
@@ -84,22 +92,33 @@ def configure(service: str, project: str, level: str = "INFO") -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def parse_trace_header(headers: Any) -> tuple[str, str] | None:
-    """(trace id, span id) from X-Cloud-Trace-Context or traceparent."""
+def parse_trace_header(headers: Any) -> Trace | None:
+    """The trace of X-Cloud-Trace-Context (TRACE_ID/SPAN_ID;o=1) or traceparent."""
     cloud = headers.get("X-Cloud-Trace-Context", "")
     if cloud:
         trace_id, _, rest = cloud.partition("/")
-        span_id = rest.split(";", 1)[0]
-        return (trace_id, span_id) if trace_id else None
+        span, _, options = rest.partition(";")
+        if not trace_id:
+            return None
+        return Trace(trace_id, _span_hex(span), options.strip() == "o=1")
 
     # traceparent: version-traceid-parentid-flags (W3C Trace Context)
     parts = headers.get("traceparent", "").split("-")
     if len(parts) == 4 and len(parts[1]) == 32:
-        return parts[1], parts[2]
+        sampled = parts[3][-1:] in {"1", "3", "5", "7", "9", "b", "d", "f"}
+        return Trace(parts[1], parts[2], sampled)
     return None
 
 
-def bind_trace(trace: tuple[str, str] | None) -> contextvars.Token:
+def _span_hex(span: str) -> str:
+    # X-Cloud-Trace-Context writes the span id in decimal; Cloud Logging
+    # links a line to its span only by the 16-hex-digit form.
+    if not span.isdigit() or int(span) >= 2**64:
+        return ""
+    return format(int(span), "016x")
+
+
+def bind_trace(trace: Trace | None) -> contextvars.Token:
     return _trace.set(trace)
 
 

@@ -29,7 +29,9 @@ def test_a_request_log_line_carries_severity_trace_and_message_id(capsys):
     assert entry["severity"] == "WARNING"
     assert entry["message"] == "refused it"
     assert entry["logging.googleapis.com/trace"] == "projects/b2b-recs/traces/abc123"
-    assert entry["logging.googleapis.com/spanId"] == "456"
+    # The header's span id is decimal; Cloud Logging wants 16 hex digits.
+    assert entry["logging.googleapis.com/spanId"] == "00000000000001c8"
+    assert entry["logging.googleapis.com/trace_sampled"] is True
     assert entry["pubsub_message_id"] == "msg-42"
     assert entry["day"] == "d"
     assert entry["service"] == "dashboard-api"
@@ -41,6 +43,17 @@ def test_the_w3c_traceparent_header_is_understood_too():
     assert cloud_logging.parse_trace_header(headers) == (
         "4bf92f3577b34da6a3ce929d0e0e4736",
         "00f067aa0ba902b7",
+        True,
+    )
+
+
+def test_an_unsampled_trace_and_a_malformed_span_id_are_kept_apart():
+    headers = {"X-Cloud-Trace-Context": "105445aa7843bc8bf206b12000100000/abc;o=0"}
+
+    assert cloud_logging.parse_trace_header(headers) == (
+        "105445aa7843bc8bf206b12000100000",
+        "",
+        False,
     )
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import jsonschema
@@ -96,3 +99,18 @@ def test_a_failed_collector_leaves_its_fields_null():
 def test_estimated_fields_must_name_real_fields():
     with pytest.raises(EventError, match=r"unknown field\(s\) marked estimated: gcs"):
         encode(events.resource_metrics(estimated_fields=["gcs"]))
+
+
+def test_the_example_message_of_the_subscribers_document_decodes():
+    # docs/events.md is what other teams copy: its example must stay valid.
+    text = (DOCS.parent / "events.md").read_text()
+    example = text.split("## Example message", 1)[1]
+    attributes_json, data_json = re.findall(r"```json\n(.*?)```", example, re.S)[:2]
+
+    event = decode(data_json.encode(), json.loads(attributes_json))
+
+    assert event["snapshot_date"] == date(2026, 12, 2)
+    assert [line["total_cost"] for line in event["lines"]] == [
+        Decimal("2.469134"),
+        Decimal("8.75"),
+    ]

@@ -381,3 +381,83 @@ def test_bad_arguments_are_refused_naming_the_fault(arguments, message):
     assert result.returncode == 1
     assert result.stdout == ""
     assert message in result.stderr
+
+
+# Project-wide roles, least privilege, as infra/README.md explains each one.
+# Grants on one topic, bucket or service are checked by the tests above.
+PROJECT_ROLES = {
+    "dashboard-api": {"roles/datastore.user", "roles/cloudscheduler.admin"},
+    "metrics-collector": {
+        "roles/datastore.viewer",
+        "roles/bigquery.jobUser",
+        "roles/bigquery.metadataViewer",
+        "roles/bigquery.resourceViewer",
+        "roles/monitoring.viewer",
+        "roles/run.viewer",
+        "roles/aiplatform.user",
+    },
+    "billing-collector": {
+        "roles/datastore.viewer",
+        "roles/bigquery.jobUser",
+        "roles/bigquery.dataViewer",
+    },
+    "web": set(),
+}
+APIS = {
+    "run",
+    "cloudbuild",
+    "artifactregistry",
+    "pubsub",
+    "firestore",
+    "cloudscheduler",
+    "iam",
+    "iamcredentials",
+    "bigquery",
+    "monitoring",
+    "storage",
+    "aiplatform",
+    "iap",
+}
+
+
+def test_each_account_holds_exactly_its_project_roles(cmds):
+    granted = {service: set() for service in PROJECT_ROLES}
+    for argv in starting(cmds, "gcloud", "projects", "add-iam-policy-binding"):
+        member = flag(argv, "member")
+        for service in granted:
+            if member == f"serviceAccount:{sa(service)}":
+                granted[service].add(flag(argv, "role"))
+
+    assert granted == PROJECT_ROLES
+    readme = (REPO / "infra" / "README.md").read_text()
+    for role in set().union(*PROJECT_ROLES.values()):
+        assert role.removeprefix("roles/") in readme, f"{role} is not explained"
+
+
+def test_the_needed_apis_are_enabled_and_no_others(cmds):
+    [enable] = starting(cmds, "gcloud", "services", "enable")
+
+    names = [a for a in enable[3:] if not a.startswith("--")]
+    assert {name.removesuffix(".googleapis.com") for name in names} == APIS
+
+
+def test_each_firestore_index_of_the_file_is_created(cmds):
+    wanted = []
+    for line in (REPO / "infra" / "firestore-indexes.tsv").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            group, fields = line.split("\t")
+            wanted.append((group, [tuple(f.split(":")) for f in fields.split(",")]))
+
+    created = [
+        (
+            flag(argv, "collection-group"),
+            [
+                tuple(part.split("=", 1)[1] for part in value.split(","))
+                for value in (
+                    a.split("=", 1)[1] for a in argv if a.startswith("--field-config=")
+                )
+            ],
+        )
+        for argv in starting(cmds, "gcloud", "firestore", "indexes", "composite")
+    ]
+    assert created == wanted

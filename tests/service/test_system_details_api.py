@@ -272,6 +272,27 @@ def test_kpis_take_resource_figures_from_the_newest_snapshot_and_the_window(
     }
 
 
+def test_the_window_ends_yesterday_even_when_collection_stopped_earlier(
+    api_settings, sqlite_store
+):
+    client = client_for(api_settings, sqlite_store)
+    push(client, **snapshot_figures(NEWEST - timedelta(days=20), 1, 1, 1, 700))
+    push(client, **snapshot_figures(NEWEST, 1, 1, 1, 50))
+    # Collection stopped on Dec 2; the page is opened 15 days later.
+    later = client_for(api_settings, sqlite_store, NOW + timedelta(days=15))
+
+    charts = data(later.get("/api/system/resource-charts/"))
+    kpis = data(later.get("/api/system/kpis/"))
+
+    yesterday = (NOW + timedelta(days=14)).date()
+    labels = [(yesterday - timedelta(days=b)).isoformat() for b in range(29, -1, -1)]
+    requests = charts["cloud_run_requests"]
+    assert requests["labels"] == labels
+    # The window is Nov 18 to Dec 17: Nov 12 is out, Dec 2 is its 15th day.
+    assert requests["requests"] == [None] * 14 + [50] + [None] * 15
+    assert kpis["requests_30d"] == 50
+
+
 def test_bigquery_not_read_gives_zero_tables_and_freshness_names_it(
     api_settings, sqlite_store
 ):

@@ -1,8 +1,11 @@
-"""The resource snapshots a page shows: the 30 UTC days ending with the newest.
+"""The resource snapshots a page shows: the 30 UTC days ending yesterday.
 
-One query reads at most 30 documents, newest first; days of the window
-without a snapshot are gaps (None). The window's newest snapshot also
-gives the response's freshness.
+Day D's snapshot is collected after D ends, so yesterday is the newest day
+there can be. The window is anchored at the clock, not at the newest
+snapshot: when collection stops, old figures slide out of "the last 30
+days" instead of being shown as current. One query reads at most 30
+documents; days of the window without a snapshot are gaps (None). The
+window's newest snapshot also gives the response's freshness.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from dashboard_api.clock import last_days
 from dashboard_api.metrics_merge import without_merge_notes
 from dashboard_api.snapshots import RESOURCE_METRICS_COLLECTION
 from recs_shared.store import DocumentStore
@@ -32,9 +36,15 @@ class ResourceWindow:
         return [None if s is None else s.get(field) for s in self.snapshots]
 
 
-def read(store: DocumentStore) -> ResourceWindow:
+def read(store: DocumentStore, today: date) -> ResourceWindow:
+    """The window ending the day before ``today`` (UTC)."""
+    days = last_days(today - timedelta(days=1), WINDOW_DAYS)
     docs = store.query(
         RESOURCE_METRICS_COLLECTION,
+        where=[
+            ("snapshot_date", ">=", days[0].isoformat()),
+            ("snapshot_date", "<=", days[-1].isoformat()),
+        ],
         order_by=[("snapshot_date", "desc")],
         limit=WINDOW_DAYS,
     )
@@ -42,8 +52,6 @@ def read(store: DocumentStore) -> ResourceWindow:
         return ResourceWindow([], [])
 
     by_day = {date.fromisoformat(d.data["snapshot_date"]): d.data for d in docs}
-    last = max(by_day)
-    days = [last - timedelta(days=back) for back in range(WINDOW_DAYS - 1, -1, -1)]
     return ResourceWindow(
         days,
         [without_merge_notes(by_day[day]) if day in by_day else None for day in days],

@@ -38,10 +38,11 @@ def _answer(schema, data, freshness):
 @blueprint.get("/kpis/")
 @documented("The KPI cards of System Details", {200: KpisResponse, **errors(503)})
 def get_kpis():
-    window = resource_window.read(_store())
+    now = clock.now()
+    window = resource_window.read(_store(), now.date())
     return _answer(
         KpisResponse,
-        kpis(_store(), window, clock.now()),
+        kpis(_store(), window, now),
         system_freshness.of_resource_metrics(window.newest),
     )
 
@@ -52,7 +53,7 @@ def get_kpis():
     {200: ResourceChartsResponse, **errors(503)},
 )
 def get_resource_charts():
-    window = resource_window.read(_store())
+    window = resource_window.read(_store(), clock.now().date())
     return _answer(
         ResourceChartsResponse,
         resource_charts(window),

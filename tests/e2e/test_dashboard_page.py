@@ -128,7 +128,15 @@ def test_empty_store_shows_empty_state_no_data_and_zeros(stack, browser_page):
     assert page.locator("#projectsEmpty button").inner_text().strip() == (
         "Create Your First Model"
     )
-    assert page.inner_text("#kpiActiveEndpoints") == "0"
+    counts = [
+        "kpiActiveEndpoints", "kpiRequests", "kpiTrainingRuns", "kpiExperiments",
+        "kpiEtlRuns", "kpiDataTables",
+        "kpiProjects", "kpiModels", "kpiTrainings", "kpiTotalExperiments",
+    ]  # fmt: skip
+    assert dashboard_page.texts(page, counts) == dict.fromkeys(counts, "0")
+    # No finished run has no success rate: "--", not a misleading "0%".
+    assert page.inner_text("#kpiSuccessRate") == "--"
+    assert page.inner_text("#kpiDataVolume") == "0,00 GB"
     assert "Resource metrics: not collected yet." in page.inner_text("#systemFreshness")
     assert browser_page.dialogs == []
     assert browser_page.console_errors == []

@@ -210,11 +210,8 @@ def empty_payloads() -> dict[str, dict[str, Any]]:
             "data": {
                 "currency": "EUR",
                 "daily_spend": {"labels": [], "datasets": dict(zero_month)},
-                "cost_breakdown": {
-                    "labels": list(CATEGORIES),
-                    "values": ["0.00"] * 4,
-                    "total": "0.00",
-                },
+                # Categories without spend are left out of the donut.
+                "cost_breakdown": {"labels": [], "values": [], "total": "0.00"},
                 "monthly_trend": {"labels": [], "datasets": dict(zero_month)},
                 "cost_per_training": {
                     "labels": [],
@@ -271,8 +268,9 @@ def _summary(spent: str, estimated: str, discount_pct: int):
             "period_elapsed_pct": 9.7,
             "spent_to_date": spent,
             "estimated_total": estimated,
-            "estimate_method": "month-to-date spend plus the average of the last "
-            "7 collected days for each remaining day",
+            "estimate_method": "month-to-date spend plus, for each day of the "
+            "month not collected yet, the average daily spend of the last 7 "
+            "settled days collected",
             "license": {
                 "fee": money(fee),
                 "discount_pct": discount_pct,
@@ -282,14 +280,19 @@ def _summary(spent: str, estimated: str, discount_pct: int):
             "budget": {
                 "amount": "920.00",
                 "spent": spent,
-                "spent_pct": float(
-                    (Decimal(spent) / 920 * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
-                ),
+                "spent_pct": _of_budget(spent),
+                "projected": estimated,
+                "projected_pct": _of_budget(estimated),
                 "pace": "green",
             },
         },
         "freshness": freshness("billing"),
     }
+
+
+def _of_budget(amount: str) -> float:
+    share = Decimal(amount) / 920 * 100
+    return float(share.quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 def _charts(services):

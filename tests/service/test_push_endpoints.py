@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import sqlite3
+from contextlib import closing
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,6 +15,9 @@ from recs_shared.store import StoreUnavailable, to_storable
 from tests.support import events
 from tests.support.push import envelope_for, envelope_with_payload, valid_payload
 
+# The SQLite store keeps every collection in one table (sqlite_store.py).
+COLLECTIONS = "SELECT DISTINCT collection FROM documents ORDER BY collection"
+
 
 @pytest.fixture
 def client(api_settings, sqlite_store):
@@ -20,9 +25,13 @@ def client(api_settings, sqlite_store):
 
 
 def all_documents(store) -> dict:
+    """Every document of every collection (read models included), by collection."""
+    with closing(sqlite3.connect(store.path)) as connection:
+        names = [row[0] for row in connection.execute(COLLECTIONS)]
+    assert names, "the store holds nothing"
     return {
         collection: {doc.id: doc.data for doc in store.query(collection)}
-        for collection in (RESOURCE_METRICS_COLLECTION, BILLING_COLLECTION)
+        for collection in names
     }
 
 
@@ -54,25 +63,35 @@ def test_a_billing_snapshot_is_stored_under_its_day(client, sqlite_store):
     }
 
 
+KINDS = {
+    "billing": lambda at, **more: events.billing(collected_at=at, **more),
+    "resource-metrics": lambda at, **more: events.resource_metrics(
+        collected_at=at, **more
+    ),
+}
+CHANGED = {
+    "billing": {"lines": [events.billing_line("System", "Cloud Scheduler", "0.1")]},
+    "resource-metrics": {"bq_jobs_completed": 99, "etl_jobs_failed": 4},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_five_deliveries_and_a_late_older_one_equal_one_delivery_of_the_newest(
-    client, sqlite_store, tmp_path
+    client, sqlite_store, tmp_path, kind
 ):
-    older = events.billing(collected_at=datetime(2026, 12, 1, 5, tzinfo=UTC))
-    newer = events.billing(
-        collected_at=datetime(2026, 12, 2, 5, tzinfo=UTC),
-        lines=[events.billing_line("System", "Cloud Scheduler", "0.1")],
-    )
+    older = KINDS[kind](datetime(2026, 12, 1, 5, tzinfo=UTC))
+    newer = KINDS[kind](datetime(2026, 12, 2, 5, tzinfo=UTC), **CHANGED[kind])
 
     for attempt in range(5):
-        response = client.post("/push/billing", json=envelope_for(newer, str(attempt)))
+        response = client.post(f"/push/{kind}", json=envelope_for(newer, str(attempt)))
         assert response.status_code == 204
-    assert client.post("/push/billing", json=envelope_for(older)).status_code == 204
+    assert client.post(f"/push/{kind}", json=envelope_for(older)).status_code == 204
 
     from recs_shared.store.sqlite_store import SQLiteStore
 
     reference = SQLiteStore(tmp_path / "reference.sqlite3")
     reference_client = create_app(client.application.extensions["settings"], reference)
-    reference_client.test_client().post("/push/billing", json=envelope_for(newer))
+    reference_client.test_client().post(f"/push/{kind}", json=envelope_for(newer))
     assert all_documents(sqlite_store) == all_documents(reference)
 
 

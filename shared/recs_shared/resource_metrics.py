@@ -35,6 +35,10 @@ FIELD_COLLECTOR = {
 
 SERVING_SUFFIX = "-serving"
 
+# dashboard-api stores one merged snapshot per day here; the collector reads
+# it back for the readings a backfill estimates between.
+SNAPSHOTS_COLLECTION = "resource_metrics_snapshots"
+
 
 def is_ml_serving(service_name: str) -> bool:
     """The platform names the Cloud Run service of every endpoint *-serving."""

@@ -2,19 +2,21 @@
 
 ETL and training runs are read from the platform collections through the
 store port (SQLite and the Firestore emulator); the database figures from
-the SQLite store file itself.
+the SQLite store file itself; earlier stock readings from the snapshots
+dashboard-api stored.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from metrics_collector.sources.database_source import SQLiteStoreFile
 from metrics_collector.sources.platform_source import PlatformCollections
 from metrics_collector.sources.ports import FinishedRun, SourceUnavailable
+from metrics_collector.sources.stored_snapshots import StoredSnapshots
 from recs_shared import platform
 
 START = datetime(2026, 11, 30, tzinfo=UTC)
@@ -104,3 +106,38 @@ def test_a_missing_store_file_is_not_measured_and_not_created(tmp_path):
     with pytest.raises(SourceUnavailable, match="does not exist"):
         SQLiteStoreFile(missing).size()
     assert not missing.exists()
+
+
+def test_only_measured_figures_of_stored_snapshots_are_earlier_readings(store):
+    from dashboard_api.snapshots import store_resource_metrics
+    from tests.support import events
+
+    first = date(2026, 11, 20)
+    failed = [{"collector": "bigquery_storage", "error": "403 denied"}]
+    store_resource_metrics(store, events.resource_metrics(first, bq_total_bytes=7))
+    store_resource_metrics(
+        store,
+        events.resource_metrics(
+            first + timedelta(days=1),
+            status="partial",
+            collection_errors=failed,
+            bq_total_bytes=None,
+            bq_table_details=None,
+        ),
+    )
+    store_resource_metrics(
+        store,
+        events.resource_metrics(
+            first + timedelta(days=2),
+            estimated_fields=["bq_total_bytes", "bq_table_details"],
+        ),
+    )
+    store_resource_metrics(store, events.resource_metrics(first + timedelta(days=9)))
+
+    readings = StoredSnapshots(store).readings(
+        "bigquery_storage", first, first + timedelta(days=5)
+    )
+
+    assert list(readings) == [first]
+    assert readings[first]["bq_total_bytes"] == 7
+    assert set(readings[first]) == {"bq_total_bytes", "bq_table_details"}

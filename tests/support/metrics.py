@@ -85,6 +85,8 @@ class FakeSources:
             FinishedRun("cancelled", "multitask", 0.5),
         ]
     )
+    # Stored snapshots' measured figures: collector -> day -> figures.
+    stored: dict[str, dict[date, dict[str, Any]]] = field(default_factory=dict)
     failing: dict[str, Exception] = field(default_factory=dict)
     calls: list[tuple[str, tuple]] = field(default_factory=list)
 
@@ -134,8 +136,14 @@ class FakeSources:
         self._call("training_runs_finished", start, end)
         return self.training
 
+    # SnapshotHistory
+    def readings(self, collector, start, end):
+        self._call("readings", collector, start, end)
+        stored = self.stored.get(collector, {})
+        return {day: f for day, f in stored.items() if start <= day <= end}
+
     def as_sources(self) -> Sources:
-        return Sources(self, self, self, self, self)
+        return Sources(self, self, self, self, self, self)
 
     def expected_figures(self, as_of: datetime | None = None) -> dict[str, Any]:
         """Every figure of a day, computed here from the inputs."""

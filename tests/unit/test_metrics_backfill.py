@@ -181,3 +181,54 @@ def test_a_table_list_estimate_totals_its_tables():
         {"name": "raw.a", "bytes": 300, "rows": 3},
         {"name": "raw.b", "bytes": 200, "rows": 2},
     ]
+
+
+# --- earlier readings from the stored snapshots --------------------------------
+
+
+def table_reading(total: int, rows: int) -> dict:
+    return {
+        "bq_total_bytes": total,
+        "bq_table_details": [{"name": "raw.orders", "bytes": total, "rows": rows}],
+    }
+
+
+def test_a_backfill_estimates_between_a_stored_reading_and_todays():
+    sources = FakeSources(
+        tables=[TableStorage("raw.orders", 4000, 40)],
+        stored={"bigquery_storage": {DAY - timedelta(days=4): table_reading(1000, 10)}},
+    )
+    collector, _ = collector_at(sources, RUN_AT)
+
+    events = {r.event["snapshot_date"]: r.event for r in collector.backfill(5)}
+
+    # Four days from 1000 to 4000 at a constant daily rate: x4 in 4 days.
+    expected = {4: 1000, 3: 1000 * 4**0.25, 2: 2000, 1: 1000 * 4**0.75, 0: 4000}
+    for back, total in expected.items():
+        event = events[DAY - timedelta(days=back)]
+        assert event["bq_total_bytes"] == round(total), back
+    assert events[DAY - timedelta(days=2)]["bq_table_details"] == [
+        {"name": "raw.orders", "bytes": 2000, "rows": 20}
+    ]
+    assert "bq_total_bytes" in events[DAY - timedelta(days=2)]["estimated_fields"]
+    assert events[DAY]["estimated_fields"] == []
+
+
+def test_a_daily_run_reads_no_stored_snapshot():
+    sources = FakeSources()
+    collector, _ = collector_at(sources, RUN_AT)
+
+    collector.collect(DAY)
+
+    assert "readings" not in [method for method, _ in sources.calls]
+
+
+def test_unreadable_stored_snapshots_leave_the_flat_estimate():
+    sources = FakeSources()
+    sources.failing["readings"] = OSError("store down")
+    collector, _ = collector_at(sources, RUN_AT)
+
+    first, _ = collector.backfill(2)
+
+    assert first.event["bq_total_bytes"] == 5_000_001_024
+    assert first.event["status"] == "success"

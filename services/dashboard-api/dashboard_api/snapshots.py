@@ -12,9 +12,10 @@ from typing import Any
 from dashboard_api import metrics_merge
 from dashboard_api.billing import intake
 from recs_shared.events import schemas
+from recs_shared.resource_metrics import SNAPSHOTS_COLLECTION
 from recs_shared.store import DocumentStore, Mutation
 
-RESOURCE_METRICS_COLLECTION = "resource_metrics_snapshots"
+RESOURCE_METRICS_COLLECTION = SNAPSHOTS_COLLECTION
 BILLING_COLLECTION = intake.SNAPSHOTS
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from google.api_core.exceptions import GoogleAPICallError
@@ -24,6 +24,8 @@ from recs_shared.resource_metrics import COLLECTOR_FIELDS, status_for
 log = logging.getLogger(__name__)
 
 ERROR_TEXT_LIMIT = 500
+# A reading this far before the first backfilled day still bounds its curve.
+STORED_MARGIN = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,10 @@ def _stock(
     reading_days = [day for day in days if collector.readable(day, latest)]
     readings = {day: _attempt(collector, day) for day in reading_days or [latest]}
     known = {day: o.figures for day, o in readings.items() if o.error is None}
+    if known and any(day not in readings for day in days):
+        # Days to estimate: earlier measured readings are points of the curve
+        # too (today's reading wins where both exist).
+        known = {**_stored(collector, min(days), latest), **known}
 
     outcomes = {}
     for day in days:
@@ -77,6 +83,21 @@ def _stock(
             # Nothing known to estimate from: the reading's failure explains it.
             outcomes[day] = Outcome(error=next(iter(readings.values())).error)
     return outcomes
+
+
+def _stored(collector: SubCollector, start: date, end: date) -> dict[date, Figures]:
+    try:
+        return collector.sources.history.readings(
+            collector.name, start - STORED_MARGIN, end
+        )
+    except Exception as error:  # estimates from today's reading alone will do
+        log.warning(
+            "earlier %s readings could not be read (%s); estimating from "
+            "today's reading alone",
+            collector.name,
+            describe(error),
+        )
+        return {}
 
 
 def _attempt(collector: SubCollector, day: date) -> Outcome:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from metrics_collector.sources.platform_source import PlatformCollections
 from metrics_collector.sources.ports import Sources
+from metrics_collector.sources.stored_snapshots import StoredSnapshots
 from metrics_collector.sources.unavailable import Unavailable
 from recs_shared.settings import MetricsCollectorSettings
 from recs_shared.store import DocumentStore
@@ -45,6 +46,7 @@ def local_sources(settings: MetricsCollectorSettings, store: DocumentStore) -> S
         monitoring=unavailable("Cloud Monitoring"),
         database=database,
         platform=PlatformCollections(store),
+        history=StoredSnapshots(store),
     )
 
 
@@ -76,4 +78,5 @@ def google_cloud_sources(
         monitoring=monitoring,
         database=FirestoreDatabaseSize(monitoring, settings.firestore_database),
         platform=PlatformCollections(store),
+        history=StoredSnapshots(store),
     )

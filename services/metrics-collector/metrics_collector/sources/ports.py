@@ -8,8 +8,8 @@ collector records the error and carries on with the other sources.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime
+from typing import Any, Protocol
 
 
 class SourceUnavailable(RuntimeError):
@@ -111,6 +111,14 @@ class PlatformRunsSource(Protocol):
     ) -> list[FinishedRun]: ...
 
 
+class SnapshotHistory(Protocol):
+    def readings(
+        self, collector: str, start: date, end: date
+    ) -> dict[date, dict[str, Any]]:
+        """The collector's measured figures of each stored day in [start, end]."""
+        ...
+
+
 @dataclass(frozen=True)
 class Sources:
     bigquery: BigQuerySource
@@ -118,3 +126,4 @@ class Sources:
     monitoring: MonitoringSource
     database: DatabaseSource
     platform: PlatformRunsSource
+    history: SnapshotHistory

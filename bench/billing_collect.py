@@ -1,6 +1,6 @@
 """Benchmark: collect one day of N billing export rows on the local stand-in.
 
-    .venv/bin/python bench/billing_collect.py [--rows 10000 100000]
+    .venv/bin/python bench/billing_collect.py [--rows 10000 100000] [--markdown]
 
 For each size it writes a DuckDB export holding one UTC day of N realistic
 rows (demo SKUs, credits, labels, Cloud Run resources, tax rows), then runs
@@ -28,21 +28,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "services" / "billing-collector"), str(REPO)]
 
+from bench._common import (  # noqa: E402
+    MEMORY_HEADERS,
+    Report,
+    argument_parser,
+    growth,
+    memory_cells,
+    wall_and_memory,
+)
+
 DAY = date(2026, 11, 30)
 PROJECT = "b2b-recs"
-
-
-def memory_kib(field: str) -> int:
-    """VmRSS (now) or VmHWM (peak) of this process, from /proc.
-
-    Not getrusage's ru_maxrss: Linux carries it across fork and exec, so a
-    child started by a parent that held the generated rows would report the
-    parent's peak.
-    """
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no {field} in /proc/self/status (Linux only)")
 
 
 def build_export(database: Path, rows: int) -> None:
@@ -104,25 +100,21 @@ def collect_once(database: Path, data_dir: Path) -> dict:
     config = settings.load(BillingCollectorSettings, {"RECS_DATA_DIR": str(data_dir)})
     store = SQLiteStore(data_dir / "store.sqlite3")
     duckdb_sql()  # translate once, outside the measurement
-    baseline = memory_kib("VmRSS")
 
-    started = time.perf_counter()
-    outcome = collect(
-        Request(day=DAY),
-        config=config,
-        store=store,
-        source=DuckDBSource(database),
-        publisher=None,
-        now=datetime(2026, 12, 10, tzinfo=UTC),
+    outcome, figures = wall_and_memory(
+        lambda: collect(
+            Request(day=DAY),
+            config=config,
+            store=store,
+            source=DuckDBSource(database),
+            publisher=None,
+            now=datetime(2026, 12, 10, tzinfo=UTC),
+        )
     )
-    wall = time.perf_counter() - started
 
-    peak = memory_kib("VmHWM")
     (event,) = outcome.events
     return {
-        "wall_seconds": wall,
-        "peak_rss_mib": peak / 1024,
-        "rise_mib": (peak - baseline) / 1024,
+        **figures,
         "lines": len(event["lines"]),
         "training_runs": len(event["training_runs"]),
     }
@@ -143,8 +135,12 @@ def measure(rows: int, folder: Path) -> dict:
     return {"rows": rows, "build_seconds": built, **json.loads(output)}
 
 
+def row(result: dict) -> list[str]:
+    return [f"{result['rows']:,}", *memory_cells(result), str(result["lines"])]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argument_parser(__doc__)
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--collect-only", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -153,25 +149,17 @@ def main() -> None:
         print(json.dumps(collect_once(*args.collect_only)))
         return
 
+    report = Report("Billing collection of one day (local stand-in)", args.markdown)
     with tempfile.TemporaryDirectory() as folder:
         results = [measure(rows, Path(folder)) for rows in args.rows]
 
-    print(
-        f"{'rows':>8} {'wall s':>8} {'peak RSS MiB':>13} {'rise MiB':>9} {'lines':>6}"
+    report.table(
+        ["rows", *MEMORY_HEADERS, "lines"],
+        [row(result) for result in results],
     )
-    for r in results:
-        print(
-            f"{r['rows']:>8} {r['wall_seconds']:>8.2f} {r['peak_rss_mib']:>13.1f} "
-            f"{r['rise_mib']:>9.1f} {r['lines']:>6}"
-        )
     if len(results) >= 2:
-        small, large = results[0], results[-1]
-        print(
-            f"\n{large['rows'] // small['rows']}x the rows: wall time x"
-            f"{large['wall_seconds'] / small['wall_seconds']:.2f}, peak RSS x"
-            f"{large['peak_rss_mib'] / small['peak_rss_mib']:.2f}, memory rise "
-            f"{small['rise_mib']:.1f} -> {large['rise_mib']:.1f} MiB"
-        )
+        report.note(growth(results[0], results[-1], "rows", "rows"))
+    report.end()
 
 
 if __name__ == "__main__":

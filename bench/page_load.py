@@ -20,15 +20,16 @@ threaded server (as in the tests), sharing the GIL and the machine's two
 cores with Chromium, so the times are pessimistic next to gunicorn on Cloud
 Run; bytes and requests do not depend on it.
 
-    .venv/bin/python -m bench.page_load [--runs 5]
+    .venv/bin/python -m bench.page_load [--runs 5] [--markdown]
 """
 
 from __future__ import annotations
 
-import argparse
+import io
 import statistics
 import sys
 import tempfile
+from contextlib import redirect_stdout
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,6 +41,7 @@ sys.path[:0] = [
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench._common import Report, argument_parser  # noqa: E402
 from tests.support import api_double, real_stack, web  # noqa: E402
 
 BUDGET_BYTES = 350 * 1024
@@ -110,44 +112,65 @@ def measure_floor(browser, url: str) -> float:
     return loaded
 
 
+def measure_all(url: str, runs: int) -> tuple[list[dict], list[float]]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=web.CHROMIUM, args=web.CHROMIUM_FLAGS
+        )
+        measure_dashboard(browser, url)  # warm the servers up
+        loads = [measure_dashboard(browser, url) for _ in range(runs)]
+        floors = [measure_floor(browser, url) for _ in range(runs)]
+        browser.close()
+    return loads, floors
+
+
+def rows(median: dict[str, float], floor: float) -> list[list[str]]:
+    return [
+        [
+            "transferred",
+            f"{median['bytes'] / 1024:.1f} KB",
+            f"budget {BUDGET_BYTES / 1024:.0f} KB",
+            f"{median['bytes'] / BUDGET_BYTES:.0%}",
+        ],
+        [
+            "requests",
+            f"{median['requests']:.0f}",
+            f"budget {BUDGET_REQUESTS}",
+            f"{median['requests'] / BUDGET_REQUESTS:.0%}",
+        ],
+        [
+            "all charts drawn",
+            f"{median['ready_ms']:.0f} ms",
+            f"empty page (floor) {floor:.0f} ms",
+            f"{median['ready_ms'] / floor:.1f}x",
+        ],
+        ["API requests' start spread", f"{median['api_spread_ms']:.0f} ms", "", ""],
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argument_parser(__doc__)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
     web.require_assets()
 
-    with tempfile.TemporaryDirectory() as data_dir:
+    report = Report("First page load in headless Chromium", args.markdown)
+    # The stack logs every push of its demo data to stdout: kept out of the
+    # tables (in memory: the log handler keeps writing there to the end).
+    with tempfile.TemporaryDirectory() as data_dir, redirect_stdout(io.StringIO()):
         source, url, stop = start_stack(Path(data_dir))
         try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=web.CHROMIUM, args=web.CHROMIUM_FLAGS
-                )
-                measure_dashboard(browser, url)  # warm the servers up
-                loads = [measure_dashboard(browser, url) for _ in range(args.runs)]
-                floors = [measure_floor(browser, url) for _ in range(args.runs)]
-                browser.close()
+            loads, floors = measure_all(url, args.runs)
         finally:
             stop()
 
     median = {key: statistics.median(run[key] for run in loads) for key in loads[0]}
     floor = statistics.median(floors)
-    print(f"data: {source}; {args.runs} cold loads, medians")
-    print(
-        f"transferred: {median['bytes'] / 1024:.1f} KB "
-        f"(budget {BUDGET_BYTES / 1024:.0f} KB, "
-        f"{median['bytes'] / BUDGET_BYTES:.0%} of it)"
-    )
-    print(
-        f"requests: {median['requests']:.0f} (budget {BUDGET_REQUESTS}, "
-        f"{median['requests'] / BUDGET_REQUESTS:.0%} of it)"
-    )
-    print(f"all charts drawn: {median['ready_ms']:.0f} ms")
-    print(f"empty page from the same server (floor): {floor:.0f} ms")
-    print(f"ratio charts drawn / floor: {median['ready_ms'] / floor:.1f}")
-    print(f"spread of the API requests' start times: {median['api_spread_ms']:.0f} ms")
+    report.note(f"data: {source}; {args.runs} cold loads, medians")
+    report.table(["figure", "median", "against", "ratio"], rows(median, floor))
     within = median["bytes"] <= BUDGET_BYTES and median["requests"] <= BUDGET_REQUESTS
-    print("within budget" if within else "OVER BUDGET")
+    report.note("within budget" if within else "OVER BUDGET")
+    report.end()
     return 0 if within else 1
 
 

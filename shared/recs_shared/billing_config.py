@@ -36,6 +36,21 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# Google Cloud project ids (optionally domain-scoped) and BigQuery dataset
+# and table names: the query names them, so anything else is refused here
+# rather than failing the next collection.
+PROJECT_ID = validate.Regexp(
+    r"^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$",
+    error="Not a Google Cloud project id (6-30 lowercase letters, digits, -).",
+)
+BIGQUERY_NAME = validate.Regexp(
+    r"^[A-Za-z0-9_]{1,1024}$",
+    error="Not a BigQuery dataset or table name (letters, digits, _).",
+)
+# A margin above 1000% is a typing error, not a price.
+MAX_MARGIN_PCT = 1000
+
+
 class BillingConfigSchema(Schema):
     """Every field of the spec's BillingConfig, plus monthly budget and VAT."""
 
@@ -45,12 +60,14 @@ class BillingConfigSchema(Schema):
     # Monthly licence fee, already in the display currency.
     license_fee = Money(required=True)
     license_discount_pct = Count(required=True, validate=validate.Range(max=100))
-    default_margin_pct = Count(required=True)
-    gpu_margin_pct = Count(required=True)
-    billing_export_project = StrictString(required=True)
-    billing_export_dataset = StrictString(required=True)
-    billing_export_table = StrictString(required=True)
-    client_project_id = StrictString(required=True)
+    default_margin_pct = Count(
+        required=True, validate=validate.Range(max=MAX_MARGIN_PCT)
+    )
+    gpu_margin_pct = Count(required=True, validate=validate.Range(max=MAX_MARGIN_PCT))
+    billing_export_project = StrictString(required=True, validate=PROJECT_ID)
+    billing_export_dataset = StrictString(required=True, validate=BIGQUERY_NAME)
+    billing_export_table = StrictString(required=True, validate=BIGQUERY_NAME)
+    client_project_id = StrictString(required=True, validate=PROJECT_ID)
     display_currency = fields.String(
         required=True, validate=validate.Regexp(r"^[A-Z]{3}$", error="ISO 4217 code")
     )

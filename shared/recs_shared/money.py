@@ -12,7 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
-_DECIMAL_STRING = re.compile(r"-?\d+(\.\d+)?")
+# ASCII digits only: \d alone would take "١٢" or "１２" for 12.
+_DECIMAL_STRING = re.compile(r"-?\d+(\.\d+)?", re.ASCII)
 
 
 def to_cents(amount: Decimal) -> Decimal:

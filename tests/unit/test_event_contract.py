@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,6 +46,10 @@ def test_a_valid_event_passes_both_schemas(event):
             "Money must be a decimal string",
         ),
         (lambda p: p["lines"][0].update(gcp_cost="1e3"), "Not a decimal string"),
+        (lambda p: p["lines"][0].update(gcp_cost="١٢"), "Not a decimal string"),
+        (lambda p: p.update(tax_cost="1" + "0" * 30), "Must be less than"),
+        (lambda p: p.update(tax_cost="0." + "1" * 19), "decimal places"),
+        (lambda p: p["lines"][0].update(margin_pct=2**64), "64-bit"),
         (lambda p: p["lines"][0].update(margin_pct=-5), "Must be 0 or more"),
         (lambda p: p.update(provisional="false"), "Not a boolean"),
         (lambda p: p.update(collected_at="2026-12-01T05:00:00"), "with offset"),
@@ -97,8 +101,9 @@ def test_a_failed_collector_leaves_its_fields_null():
 
 
 def test_estimated_fields_must_name_real_fields():
-    with pytest.raises(EventError, match=r"unknown field\(s\) marked estimated: gcs"):
-        encode(events.resource_metrics(estimated_fields=["gcs"]))
+    for name in ("gcs", "status", "snapshot_date"):
+        with pytest.raises(EventError, match=f"can be estimated, not: {name}"):
+            encode(events.resource_metrics(estimated_fields=[name]))
 
 
 def test_the_example_message_of_the_subscribers_document_decodes():
@@ -114,3 +119,39 @@ def test_the_example_message_of_the_subscribers_document_decodes():
         Decimal("2.469134"),
         Decimal("8.75"),
     ]
+
+
+def test_a_day_cannot_be_collected_before_it_begins():
+    event = events.billing(
+        day=date(2026, 12, 25), collected_at=datetime(2026, 12, 3, 5, tzinfo=UTC)
+    )
+
+    with pytest.raises(EventError, match="later than the day it was collected"):
+        encode(event)
+
+
+@pytest.mark.parametrize(
+    ("changes", "fault"),
+    [
+        ({"bq_total_bytes": None}, "bq_total_bytes is null but bigquery_storage"),
+        (
+            {
+                "status": "partial",
+                "collection_errors": [{"collector": "bigquery_jobs", "error": "x"}],
+            },
+            "bigquery_jobs is listed as failed but bq_jobs_completed has a value",
+        ),
+    ],
+)
+def test_figures_and_collection_errors_must_agree(changes, fault):
+    with pytest.raises(EventError, match=fault):
+        encode(events.resource_metrics(**changes))
+
+
+def test_many_billing_lines_validate_in_linear_time():
+    lines = [events.billing_line("Data", f"service {n}", "1") for n in range(20_000)]
+    lines.append(lines[7])
+
+    # Quadratic repeat checks took minutes here and tied up a worker.
+    with pytest.raises(EventError, match=r"repeated line.*Data/service 7"):
+        encode(events.billing(lines=lines))

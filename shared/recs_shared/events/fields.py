@@ -16,11 +16,18 @@ from marshmallow import ValidationError, fields
 
 from recs_shared.money import decimal_string, parse_decimal_string
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 RFC3339_PATTERN = (
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})"
 )
-_RFC3339 = re.compile(RFC3339_PATTERN)
+_RFC3339 = re.compile(RFC3339_PATTERN, re.ASCII)
+
+# Far beyond any real bill, well inside what every reader can hold: a
+# stored amount or count out of these bounds would break every page and
+# projection that adds it up (Decimal contexts, Firestore's int64).
+MONEY_LIMIT = Decimal(10) ** 15
+MONEY_PLACES = 18
+COUNT_LIMIT = 2**63 - 1
 
 
 class Money(fields.Field):
@@ -33,9 +40,14 @@ class Money(fields.Field):
         if not isinstance(value, str):
             raise ValidationError('Money must be a decimal string such as "12.34".')
         try:
-            return parse_decimal_string(value)
+            amount = parse_decimal_string(value)
         except ValueError:
             raise ValidationError(f"Not a decimal string: {value!r}.") from None
+        if abs(amount) >= MONEY_LIMIT:
+            raise ValidationError(f"Must be less than {MONEY_LIMIT:,} in size.")
+        if -amount.as_tuple().exponent > MONEY_PLACES:
+            raise ValidationError(f"At most {MONEY_PLACES} decimal places.")
+        return amount
 
 
 class UTCDay(fields.Field):
@@ -83,6 +95,8 @@ class Count(fields.Integer):
         number = super()._deserialize(value, attr, data, **kwargs)
         if number < 0:
             raise ValidationError(f"Must be 0 or more, got {number}.")
+        if number > COUNT_LIMIT:
+            raise ValidationError(f"Must be at most {COUNT_LIMIT} (a 64-bit integer).")
         return number
 
 

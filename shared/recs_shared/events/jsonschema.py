@@ -46,12 +46,19 @@ def _contract_attributes(self, field, ret: dict, **kwargs) -> dict[str, Any]:
     # "format" only annotates in JSON Schema 2020-12; the patterns make a
     # plain validator enforce the same shapes the marshmallow fields do.
     if isinstance(field, event_fields.Money):
-        return {"pattern": r"^-?\d+(\.\d+)?$"}
+        whole, places = (
+            len(str(event_fields.MONEY_LIMIT)) - 1,
+            event_fields.MONEY_PLACES,
+        )
+        # [0-9], not \d: some validators' \d takes any Unicode digit.
+        return {"pattern": rf"^-?[0-9]{{1,{whole}}}(\.[0-9]{{1,{places}}})?$"}
     if isinstance(field, event_fields.UTCDay):
         return {"pattern": r"^\d{4}-\d{2}-\d{2}$"}
     if isinstance(field, event_fields.Timestamp):
         return {"pattern": "^" + event_fields.RFC3339_PATTERN + "$"}
-    if isinstance(field, (event_fields.Count, event_fields.NonNegativeFloat)):
+    if isinstance(field, event_fields.Count):
+        return {"minimum": 0, "maximum": event_fields.COUNT_LIMIT}
+    if isinstance(field, event_fields.NonNegativeFloat):
         return {"minimum": 0}
     if isinstance(field, event_fields.StrictString):
         return {"minLength": 1}

@@ -10,6 +10,7 @@ to it after (docs/events.md says how).
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 from marshmallow import (
@@ -31,6 +32,7 @@ from recs_shared.events.fields import (
     Timestamp,
     UTCDay,
 )
+from recs_shared.resource_metrics import COLLECTOR_FIELDS, FIELD_COLLECTOR
 
 RESOURCE_METRICS = "resource_metrics.snapshot"
 BILLING = "billing.snapshot"
@@ -69,6 +71,16 @@ class SnapshotHeader(StrictSchema):
     schema_version = Count(required=True)
     snapshot_date = UTCDay(required=True)
     collected_at = Timestamp(required=True)
+
+    @validates_schema
+    def collected_on_or_after_its_day(self, data, **kwargs):
+        day, collected = data.get("snapshot_date"), data.get("collected_at")
+        if day and collected and day > collected.date():
+            raise ValidationError(
+                f"snapshot_date {day} is later than the day it was collected "
+                f"({collected.date()}): a day is collected once it has begun",
+                "snapshot_date",
+            )
 
 
 # --- resource_metrics.snapshot, version 1 -----------------------------------
@@ -155,11 +167,32 @@ class ResourceMetricsV1(SnapshotHeader):
             )
 
     @validates_schema
+    def failed_collectors_left_null(self, data, **kwargs):
+        # A collector listed as failed measured nothing; one not listed
+        # measured all its figures. Anything else contradicts the status.
+        failed = {e["collector"] for e in data.get("collection_errors", [])}
+        for collector, names in COLLECTOR_FIELDS.items():
+            present = [name for name in names if data.get(name) is not None]
+            if collector in failed and present:
+                raise ValidationError(
+                    f"{collector} is listed as failed but {present[0]} has a value",
+                    present[0],
+                )
+            if collector not in failed and len(present) < len(names):
+                missing = next(name for name in names if name not in present)
+                raise ValidationError(
+                    f"{missing} is null but {collector} is not listed in "
+                    "collection_errors",
+                    missing,
+                )
+
+    @validates_schema
     def estimated_fields_exist(self, data, **kwargs):
-        unknown = sorted(set(data.get("estimated_fields", [])) - set(self.fields))
+        measured = set(FIELD_COLLECTOR)
+        unknown = sorted(set(data.get("estimated_fields", [])) - measured)
         if unknown:
             raise ValidationError(
-                f"unknown field(s) marked estimated: {', '.join(unknown)}",
+                f"only measured figures can be estimated, not: {', '.join(unknown)}",
                 "estimated_fields",
             )
 
@@ -213,16 +246,18 @@ class BillingV1(SnapshotHeader):
 
     @validates_schema
     def one_line_per_service(self, data, **kwargs):
-        keys = [(line["category"], line["service"]) for line in data.get("lines", [])]
-        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        keys = Counter(
+            (line["category"], line["service"]) for line in data.get("lines", [])
+        )
+        repeated = sorted(key for key, times in keys.items() if times > 1)
         if repeated:
             names = ", ".join(f"{c}/{s}" for c, s in repeated)
             raise ValidationError(f"repeated line(s): {names}", "lines")
 
     @validates_schema
     def one_entry_per_run(self, data, **kwargs):
-        ids = [run["training_run_id"] for run in data.get("training_runs", [])]
-        repeated = sorted({run_id for run_id in ids if ids.count(run_id) > 1})
+        ids = Counter(run["training_run_id"] for run in data.get("training_runs", []))
+        repeated = sorted(run_id for run_id, times in ids.items() if times > 1)
         if repeated:
             raise ValidationError(
                 f"repeated training_run_id(s): {', '.join(repeated)}", "training_runs"

@@ -11,7 +11,10 @@ storage bytes.
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from google.api_core import exceptions
@@ -257,3 +260,51 @@ def test_no_firestore_reading_is_not_measured_with_the_reason(api, adapter):
 
     with pytest.raises(SourceUnavailable, match=r"no .* reading for the Firestore"):
         FirestoreDatabaseSize(adapter, "(default)").size()
+
+
+# --- public recordings of other metrics' shapes (../shared/data) --------------
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def shared_recording(name: str) -> dict:
+    return json.loads((SHARED / name).read_text())
+
+
+def test_double_points_are_summed_before_rounding(api, adapter):
+    # Three DELTA DOUBLE series, relabelled as one serving service's requests.
+    answer = shared_recording(
+        "monitoring_timeseries_plutono_2-series-response-no-agg.json"
+    )
+    for series in answer["timeSeries"]:
+        series["metric"] = {"type": REQUEST_COUNT, "labels": {}}
+        series["resource"] = {"labels": {"service_name": "books-serving"}}
+    api.answer(answer)
+
+    [requests] = adapter.serving_requests(DAY_START, DAY_END)
+
+    exact = sum(
+        Decimal(str(point["value"]["doubleValue"]))
+        for series in answer["timeSeries"]
+        for point in series["points"]
+    )
+    assert requests == ServiceRequests("books-serving", round(exact), 0)
+    assert round(exact) == 149  # each point rounded alone would give 142
+
+
+def test_a_series_without_a_bucket_label_is_no_bucket(api, adapter):
+    unlabelled = shared_recording("monitoring_timeseries_gce_cpu_double__c7n.json")
+    api.answer(unlabelled).answer(unlabelled)
+
+    assert adapter.bucket_usage(datetime(2021, 4, 7, tzinfo=UTC)) == []
+
+
+def test_a_distribution_answer_fails_naming_the_metric(api, adapter):
+    answer = shared_recording(
+        "monitoring_timeseries_plutono_3-series-response-distribution-exponential.json"
+    )
+    answer["timeSeries"][0]["resource"] = {"labels": {"service_name": "a-serving"}}
+    api.answer(answer)
+
+    with pytest.raises(ValueError, match="request_count answered a distribution"):
+        adapter.serving_requests(DAY_START, DAY_END)

@@ -70,19 +70,24 @@ class CloudMonitoring:
             ),
         )
 
-        requests: dict[str, int] = defaultdict(int)
-        errors: dict[str, int] = defaultdict(int)
+        # Summed as read and rounded once: request_count is INT64, but an
+        # aligned or reduced series can come back DOUBLE, and rounding each
+        # point would lose requests.
+        requests: dict[str, float] = defaultdict(float)
+        errors: dict[str, float] = defaultdict(float)
         for one in series:
             name = one.resource.labels.get("service_name", "")
             if not is_ml_serving(name):
                 continue
-            count = sum(int(_number(point.value)) for point in one.points)
+            count = sum(_number(point.value, REQUEST_COUNT) for point in one.points)
             requests[name] += count
             if one.metric.labels.get("response_code_class") == ERROR_CLASS:
                 errors[name] += count
 
         return [
-            ServiceRequests(name=name, requests=requests[name], errors=errors[name])
+            ServiceRequests(
+                name=name, requests=round(requests[name]), errors=round(errors[name])
+            )
             for name in sorted(requests)
         ]
 
@@ -127,7 +132,10 @@ class CloudMonitoring:
         # is the sum of each series' newest point.
         per_bucket: dict[str, float] = defaultdict(float)
         for one, value in series:
-            per_bucket[one.resource.labels.get("bucket_name", "")] += value
+            bucket = one.resource.labels.get("bucket_name", "")
+            if not bucket:
+                continue  # not a bucket's series: nothing to add it to
+            per_bucket[bucket] += value
         return dict(per_bucket)
 
     def _newest(self, filter_: str, start: datetime, end: datetime) -> list:
@@ -147,7 +155,7 @@ class CloudMonitoring:
             if not one.points:
                 continue
             point = max(one.points, key=lambda point: point.interval.end_time)
-            newest.append((one, _number(point.value)))
+            newest.append((one, _number(point.value, one.metric.type)))
         return newest
 
     def _series(
@@ -173,13 +181,15 @@ class CloudMonitoring:
         )
 
 
-def _number(value: monitoring_v3.TypedValue) -> float:
+def _number(value: monitoring_v3.TypedValue, metric: str) -> float:
     kind = monitoring_v3.TypedValue.pb(value).WhichOneof("value")
     if kind == "int64_value":
         return value.int64_value
     if kind == "double_value":
         return value.double_value
-    raise ValueError(f"unexpected {kind or 'empty'} point value")
+    raise ValueError(
+        f"{metric} answered a {kind or 'empty'} point where a number was expected"
+    )
 
 
 def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:

@@ -392,3 +392,100 @@ def test_creation_is_unique_regardless_of_case_on_every_store(api_settings, stor
     assert (first.status_code, again.status_code) == (201, 400)
     assert store.count(platform.PROJECTS) == 1
     assert store.get(platform.PROJECTS, "p-alpha")["name"] == "Alpha"
+
+
+# --- characters a name or description must not hold --------------------------
+
+
+def post_raw_json(client, text: str):
+    # Raw JSON text, so a lone surrogate arrives escaped as JSON allows
+    # ("\ud800"); the test client's json= would fail to encode it.
+    return client.post(PROJECTS_URL, data=text, content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ('{"name": "x\\ud800y"}', "name", "unpaired UTF-16 surrogates"),
+        ('{"name": "x\\udfffy"}', "name", "found U+DFFF at position 2"),
+        ('{"name": "zero\\u200bwidth"}', "name", "invisible format characters"),
+        ('{"name": "evil\\u202etxt.exe"}', "name", "found U+202E"),
+        ('{"name": "two\\u2028lines"}', "name", "line separators"),
+        ('{"name": "two\\u2029paragraphs"}', "name", "paragraph separators"),
+        ('{"name": "ok", "description": "x\\ud800"}', "description", "surrogates"),
+        ('{"name": "ok", "description": "a\\u202eb"}', "description", "bidi"),
+        ('{"name": "ok", "description": "a\\u2066b"}', "description", "U+2066"),
+    ],
+)
+def test_invisible_reordering_or_unencodable_characters_are_refused(
+    api_settings, sqlite_store, body, field, message
+):
+    client = client_for(api_settings, sqlite_store)
+
+    response = post_raw_json(client, body)
+
+    assert response.status_code == 400
+    assert any(message in text for text in response.get_json()["fields"][field])
+    assert sqlite_store.count(platform.PROJECTS) == 0
+    assert client.get(PROJECTS_URL).status_code == 200
+
+
+def test_a_description_keeps_its_newlines(api_settings, sqlite_store):
+    response = client_for(api_settings, sqlite_store).post(
+        PROJECTS_URL, json={"name": "Notes", "description": "line one\nline two"}
+    )
+
+    assert response.status_code == 201
+    assert response.get_json()["data"]["description"] == "line one\nline two"
+
+
+# --- uniqueness across Unicode spellings ---------------------------------------
+
+CAFE_NFC = "Caf\u00e9"
+CAFE_NFD = "Cafe\u0301"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Shop", "\uff53\uff48\uff4f\uff50"),  # full-width "ｓｈｏｐ"
+        ("\uff33\uff28\uff2f\uff30", "shop"),  # full-width "ＳＨＯＰ"
+        (CAFE_NFC, CAFE_NFD),
+        (CAFE_NFD, "CAF\u00c9"),
+        ("Stra\u00dfe", "STRASSE"),  # casefold, not lower: ß is ss
+    ],
+)
+def test_names_that_differ_only_in_unicode_form_or_case_collide(
+    api_settings, sqlite_store, first, second
+):
+    client = client_for(api_settings, sqlite_store)
+
+    created = client.post(PROJECTS_URL, json={"name": first})
+    again = client.post(PROJECTS_URL, json={"name": second})
+
+    assert (created.status_code, again.status_code) == (201, 400)
+    assert "already exists" in again.get_json()["fields"]["name"][0]
+    assert sqlite_store.count(platform.PROJECTS) == 1
+
+
+def test_a_name_is_stored_nfc_normalised(api_settings, sqlite_store):
+    response = client_for(api_settings, sqlite_store).post(
+        PROJECTS_URL, json={"name": CAFE_NFD}
+    )
+
+    assert response.status_code == 201
+    assert response.get_json()["data"]["name"] == CAFE_NFC
+    assert sqlite_store.get(platform.PROJECTS, "p-cafe")["name"] == CAFE_NFC
+
+
+def test_a_full_width_name_is_kept_as_typed(api_settings, sqlite_store):
+    # NFKC is only for comparing: storing it would rewrite what the user typed.
+    name = "\uff53\uff48\uff4f\uff50"
+
+    response = client_for(api_settings, sqlite_store).post(
+        PROJECTS_URL, json={"name": name}
+    )
+
+    assert response.status_code == 201
+    assert response.get_json()["data"]["name"] == name
+    assert response.get_json()["data"]["id"] == "p-shop"

@@ -163,6 +163,12 @@ def test_a_dry_run_answers_with_the_events_and_publishes_nothing(
     ("body", "fault"),
     [
         ({"date": "yesterday"}, "date: Not a YYYY-MM-DD day: 'yesterday'."),
+        (
+            {"date": "0001-01-01"},
+            "date 0001-01-01 is before 2017-01-01, the earliest day a collector "
+            "can have data for; ask for a later day",
+        ),
+        ({"date": "2016-12-31", "dry_run": True}, "is before 2017-01-01"),
         ({"backfill_days": -3}, "backfill_days: Must be 0 or more, got -3."),
         ({"backfill_days": 5000}, "backfill days must be between 1 and 1000, got 5000"),
         ({"days": 3}, "days: Unknown field."),
@@ -176,8 +182,31 @@ def test_a_bad_request_is_refused_naming_the_fault(
     response = requests.post(collector + WEBHOOK_PATH, json=body, timeout=30)
 
     assert response.status_code == 400
-    assert response.json() == {"status": "error", "error": fault}
+    assert response.json()["status"] == "error"
+    assert fault in response.json()["error"]
     assert receiver.events == []
+
+
+@pytest.mark.parametrize("path", ["/", WEBHOOK_PATH])
+def test_query_parameters_are_refused_and_nothing_is_published(
+    config, collector, receiver, path
+):
+    write_export(
+        config.export_duckdb_path,
+        [export_row("BigQuery", 1.25, usage_start=_at(YESTERDAY))],
+    )
+
+    response = requests.post(
+        f"{collector}{path}?date={YESTERDAY}&dry_run=true", timeout=30
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "status": "error",
+        "error": "options go in the JSON body: date, backfill_days, dry_run; "
+        "got query parameters: date, dry_run",
+    }
+    assert receiver.events == [] and _pending(config) == []
 
 
 def test_a_body_that_is_not_json_is_refused(collector):
@@ -250,7 +279,11 @@ def test_the_command_line_prints_a_dry_run_and_reports_failures(
     [
         (["--backfill"], "--backfill needs --days N"),
         (["--days", "3"], "--days goes with --backfill"),
-        (["--date", "2026-13-01"], "'2026-13-01' is not a YYYY-MM-DD day"),
+        (["--date", "2026-13-01"], "date '2026-13-01' is not a calendar day"),
+        # The trigger's rule: strict YYYY-MM-DD, nothing before the export.
+        (["--date", "20261130"], "date must be a YYYY-MM-DD day, got '20261130'"),
+        (["--date", "2026-W48-1"], "date must be a YYYY-MM-DD day, got '2026-W48-1'"),
+        (["--date", "0001-01-01"], "date 0001-01-01 is before 2017-01-01"),
     ],
 )
 def test_the_command_line_refuses_bad_options(arguments, fault, capsys):

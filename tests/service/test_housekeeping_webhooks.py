@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from metrics_collector.app import create_app
@@ -115,3 +117,52 @@ def test_the_orphan_webhook_says_vertex_is_unavailable_locally(client):
 
     assert response.status_code == 500
     assert "has no emulator: it runs in production only" in response.get_json()["error"]
+
+
+def post_chunked(client, path: str, body: bytes):
+    # A chunked body has no Content-Length. gunicorn de-chunks it and sets
+    # wsgi.input_terminated, which is what lets Werkzeug read the stream.
+    return client.post(
+        path,
+        input_stream=io.BytesIO(body),
+        headers={"Transfer-Encoding": "chunked", "Content-Type": "application/json"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_a_chunked_body_is_read_so_a_dry_run_deletes_nothing(client, bucket):
+    upload(bucket, {"shop/run-1/model/saved_model.pb": b"x"})
+
+    response = post_chunked(
+        client,
+        "/api/system/cleanup-artifacts-webhook/",
+        b'{"dry_run": true, "days": 1, "include_registered": true}',
+    )
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["dry_run"], body["include_registered"]) == (True, True)
+    assert [blob.name for blob in bucket.list_blobs()] == [
+        "shop/run-1/model/saved_model.pb"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "options"),
+    [
+        ("/api/system/cleanup-artifacts-webhook/", "dry_run, days, include_registered"),
+        ("/api/system/cleanup-orphan-models-webhook/", "dry_run, min_age_hours"),
+    ],
+)
+def test_query_parameters_are_refused_rather_than_ignored(
+    client, bucket, path, options
+):
+    upload(bucket, {"shop/run-1/model/saved_model.pb": b"x"})
+
+    response = client.post(f"{path}?dry_run=true&days=1", json={})
+
+    assert response.status_code == 400
+    assert response.get_json()["error"] == (
+        f"options go in the JSON body: {options}; got query parameters: days, dry_run"
+    )
+    assert len(list(bucket.list_blobs())) == 1

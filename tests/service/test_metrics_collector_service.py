@@ -107,6 +107,8 @@ def test_an_ended_day_can_be_asked_for(config):
         ({"date": "2026-12-01"}, "has not ended yet"),
         ({"date": "30/11/2026"}, "YYYY-MM-DD"),
         ({"date": 20261130}, "YYYY-MM-DD"),
+        ({"date": "2026-W48-1"}, "date must be a YYYY-MM-DD day"),
+        ({"date": "0001-01-01"}, "date 0001-01-01 is before 2017-01-01"),
         ({"day": "2026-11-30"}, "unknown field(s): day"),
         ([1, 2], "JSON object"),
         ("not json", "JSON object"),
@@ -124,6 +126,19 @@ def test_a_bad_request_is_refused_with_its_fault_and_publishes_nothing(
 
     assert response.status_code == 400
     assert fault in response.get_json()["error"]
+    assert publisher.published == []
+
+
+@pytest.mark.parametrize("path", ["/", WEBHOOK_PATH])
+def test_query_parameters_are_refused_and_nothing_is_published(config, path):
+    client, publisher = app_with(config, FakeSources())
+
+    response = client.post(f"{path}?date=2026-11-01&dry_run=true")
+
+    assert response.status_code == 400
+    assert response.get_json()["error"] == (
+        "options go in the JSON body: date; got query parameters: date, dry_run"
+    )
     assert publisher.published == []
 
 
@@ -224,6 +239,8 @@ def test_the_cli_collect_publishes_into_the_durable_outbox(tmp_path):
     [
         (("collect", "--date", "2999-01-01"), "has not ended yet"),
         (("collect", "--date", "tomorrow"), "YYYY-MM-DD"),
+        (("collect", "--date", "2026-W48-1"), "YYYY-MM-DD day, got '2026-W48-1'"),
+        (("collect", "--date", "0001-01-01"), "is before 2017-01-01"),
         (("backfill", "--days", "0"), "between 1 and 366"),
     ],
 )

@@ -8,6 +8,8 @@ exists, delete, and permission denied.
 from __future__ import annotations
 
 import base64
+import io
+import json
 
 import pytest
 
@@ -303,3 +305,24 @@ def test_production_refuses_to_start_without_the_scheduler_values(
     message = str(error.value)
     assert "RECS_SCHEDULER_SERVICE_ACCOUNT is required in production" in message
     assert "RECS_METRICS_COLLECTOR_URL is required in production" in message
+
+
+def test_the_endpoint_reads_a_chunked_body(api, endpoint_env, api_settings):
+    # A chunked body has no Content-Length; gunicorn de-chunks it and sets
+    # wsgi.input_terminated, which is what lets Werkzeug read the stream.
+    other = "https://metrics-collector-other.europe-central2.run.app"
+    api.answer("GET", job_path("collect-resource-metrics"), 404, NOT_FOUND)
+    api.answer("POST", f"{PARENT}/jobs", 200, JOB)
+    client = create_app(api_settings).test_client()
+
+    response = client.post(
+        "/api/system/setup-metrics-scheduler/",
+        input_stream=io.BytesIO(json.dumps({"url": other}).encode()),
+        headers={"Transfer-Encoding": "chunked", "Content-Type": "application/json"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["webhook_url"] == (
+        f"{other}/api/system/collect-metrics-webhook/"
+    )

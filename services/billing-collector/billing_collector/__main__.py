@@ -24,6 +24,7 @@ from billing_collector import runs
 from billing_collector.collect import Request, RequestError, check_settings
 from billing_collector.export_source import make_source
 from recs_shared import settings
+from recs_shared.days import parse_day
 from recs_shared.publisher import make_publisher
 from recs_shared.settings import BillingCollectorSettings
 from recs_shared.store import make_store
@@ -61,10 +62,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _day(text: str) -> date:
+    # The HTTP trigger's rule exactly (recs_shared.days): strict YYYY-MM-DD
+    # from 2017 on, so the CLI takes no day the trigger would refuse.
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD day") from None
+        return parse_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from billing_collector.snapshot import (
     build_event,
 )
 from recs_shared import billing_config, events, platform
+from recs_shared.days import check_collectable
 from recs_shared.publisher import Publisher, publish_event
 from recs_shared.settings import BillingCollectorSettings, SettingsError
 from recs_shared.store import DocumentStore
@@ -80,6 +81,12 @@ def days_to_collect(request: Request, today: date, recollect_days: int) -> list[
         raise RequestError("give either a date or a backfill length, not both")
 
     if request.day is not None:
+        try:
+            # Before the export can hold rows; near year 1 the query's
+            # window arithmetic would also overflow.
+            check_collectable(request.day)
+        except ValueError as error:
+            raise RequestError(str(error)) from None
         if request.day >= today:
             raise RequestError(
                 f"{request.day} is not over yet (today is {today} UTC); only "

@@ -98,13 +98,24 @@ def cleanup_orphan_models_webhook():
 
 
 def _options(schema: Schema, job: str):
-    raw = request.get_json(silent=True) if request.content_length else {}
+    if request.args:
+        # Ignoring them would turn ?dry_run=true into a real deletion.
+        return None, _refused(job, _query_fault(schema))
+    # get_data, not content_length: a chunked body has no Content-Length,
+    # and {"dry_run": true} must not be read as "no options".
+    raw = request.get_json(silent=True) if request.get_data() else {}
     if not isinstance(raw, dict):
         return None, _refused(job, "the body must be a JSON object (or empty)")
     try:
         return schema.load(raw), None
     except ValidationError as error:
         return None, _refused(job, "invalid options", error.messages)
+
+
+def _query_fault(schema: Schema) -> str:
+    options = ", ".join(schema.fields)
+    given = ", ".join(sorted(request.args))
+    return f"options go in the JSON body: {options}; got query parameters: {given}"
 
 
 def _refused(job: str, message: str, faults: dict | None = None):

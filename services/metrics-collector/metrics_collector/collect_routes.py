@@ -38,6 +38,12 @@ def collect():
 
 
 def _requested_day():
+    if request.args:
+        # Ignoring them would collect yesterday when ?date=... was meant.
+        given = ", ".join(sorted(request.args))
+        raise RequestError(
+            f"options go in the JSON body: date; got query parameters: {given}"
+        )
     if not request.get_data():
         return None  # Cloud Scheduler's usual empty body: yesterday
 

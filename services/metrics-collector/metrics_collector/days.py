@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from recs_shared import days as shared_days
+
 
 def start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
@@ -25,10 +27,8 @@ def days_ending(last: date, count: int) -> list[date]:
 
 
 def parse_day(text: str) -> date:
-    """A YYYY-MM-DD day; ValueError naming the fault otherwise."""
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise ValueError(f"date must be a YYYY-MM-DD day, got {text!r}") from None
+    """A YYYY-MM-DD day from 2017 on; ValueError naming the fault otherwise.
+
+    The billing collector's rule too (recs_shared.days), so the HTTP trigger
+    and the CLI of both collectors accept exactly the same days."""
+    return shared_days.parse_day(text)

@@ -105,7 +105,9 @@ def setup_metrics_scheduler():
 
 
 def _request_body() -> dict:
-    raw = request.get_json(silent=True) if request.content_length else {}
+    # get_data, not content_length: a chunked body has no Content-Length,
+    # and its options must not be dropped for the defaults.
+    raw = request.get_json(silent=True) if request.get_data() else {}
     if raw is None or not isinstance(raw, dict):
         raise _Refused("the body must be a JSON object (or empty)")
     try:

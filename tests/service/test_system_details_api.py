@@ -301,6 +301,7 @@ def test_bigquery_not_read_gives_zero_tables_and_freshness_names_it(
     push(
         client,
         day=NEWEST,
+        collected_at=datetime(2026, 12, 3, 2, tzinfo=UTC),
         status="partial",
         collection_errors=[error],
         bq_total_bytes=None,

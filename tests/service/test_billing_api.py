@@ -170,7 +170,11 @@ def test_no_billing_response_carries_the_internal_cost_structure(
     # One line whose gcp cost, fee and their conversions are distinctive.
     internal = billing_line("Data", "BigQuery", "7.31", margin_pct=37)
     runs = [{"training_run_id": "run-1", "model_type": "ranking", **figures(internal)}]
-    client = billing.api(api_settings, sqlite_store, datetime(2026, 6, 16, tzinfo=UTC))
+    # After the 05:00 collection of the day before: no collection is from
+    # the future.
+    client = billing.api(
+        api_settings, sqlite_store, datetime(2026, 6, 16, 6, tzinfo=UTC)
+    )
     push(client, snapshot(date(2026, 6, 15), [internal], runs))
 
     forbidden_values = {
@@ -254,7 +258,9 @@ def test_summary_estimates_the_month_end_from_the_last_seven_settled_days(
 def test_the_budget_bar_turns_orange_above_90_percent_and_red_above_100(
     api_settings, sqlite_store, daily_usd, pace
 ):
-    client = billing.api(api_settings, sqlite_store, datetime(2026, 4, 1, tzinfo=UTC))
+    client = billing.api(
+        api_settings, sqlite_store, datetime(2026, 4, 1, 6, tzinfo=UTC)
+    )
     march = days(date(2026, 3, 1), date(2026, 3, 31))
     push(client, *(snapshot(d, [line("Data", "BigQuery", daily_usd)]) for d in march))
 
@@ -271,7 +277,9 @@ def test_the_budget_bar_turns_orange_above_90_percent_and_red_above_100(
 def test_freshness_names_the_newest_day_and_the_provisional_ones(
     api_settings, sqlite_store
 ):
-    client = billing.api(api_settings, sqlite_store, datetime(2026, 12, 4, tzinfo=UTC))
+    client = billing.api(
+        api_settings, sqlite_store, datetime(2026, 12, 4, 6, tzinfo=UTC)
+    )
     newest_collection = datetime(2026, 12, 4, 5, 0, 41, tzinfo=UTC)
     push(
         client,
@@ -395,7 +403,9 @@ def test_breakdown_and_trend_show_each_month_as_its_invoice_does(
 def test_cost_per_training_shows_the_last_ten_runs_oldest_first(
     api_settings, sqlite_store
 ):
-    client = billing.api(api_settings, sqlite_store, datetime(2026, 12, 6, tzinfo=UTC))
+    client = billing.api(
+        api_settings, sqlite_store, datetime(2026, 12, 6, 6, tzinfo=UTC)
+    )
     # Twelve runs, one a day from Nov 22; run-00 is billed again on Dec 5,
     # so it becomes the newest, and its two days add up.
     first = date(2026, 11, 22)
@@ -423,7 +433,7 @@ def test_a_page_load_reads_as_many_documents_with_ten_years_as_with_thirty_days(
 ):
     from recs_shared.store.sqlite_store import SQLiteStore
 
-    now = datetime(2026, 12, 6, tzinfo=UTC)
+    now = datetime(2026, 12, 6, 6, tzinfo=UTC)
     recent = days(date(2026, 11, 6), date(2026, 12, 5))
     # Ten years back: two days a month, plus the same thirty recent days.
     decade = [date(2016 + n // 12, n % 12 + 1, d) for n in range(130) for d in (9, 19)]

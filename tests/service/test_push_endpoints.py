@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import sqlite3
 from contextlib import closing
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -243,3 +243,23 @@ def test_unknown_routes_answer_json_404(client):
 
     assert response.status_code == 404
     assert "error" in response.json
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_collection_from_the_future_is_refused_and_stores_nothing(
+    client, sqlite_store, kind
+):
+    now = datetime(2026, 12, 2, 6, tzinfo=UTC)
+    client.application.extensions["clock"] = lambda: now
+    # Stamped 2099, it would outrank every real collection of its day forever.
+    future = KINDS[kind](datetime(2099, 1, 1, tzinfo=UTC))
+    within_skew = KINDS[kind](now + timedelta(minutes=9))
+
+    refused = client.post(f"/push/{kind}", json=envelope_for(future))
+
+    assert refused.status_code == 400
+    assert "is later than now" in refused.json["error"]
+    assert sqlite_store.count(BILLING_COLLECTION) == 0
+    assert sqlite_store.count(RESOURCE_METRICS_COLLECTION) == 0
+    accepted = client.post(f"/push/{kind}", json=envelope_for(within_skew))
+    assert accepted.status_code == 204

@@ -10,9 +10,12 @@ store is down, so Pub/Sub delivers again later.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Blueprint, current_app, request
 
+from dashboard_api import clock
 from dashboard_api.api_docs import documented, errors
 from dashboard_api.errors import error_response
 from dashboard_api.push_auth import PushAuthError
@@ -23,6 +26,11 @@ from recs_shared.events import EventError, decode_push
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("push", __name__)
+
+# How far a collector's clock may run ahead of ours. A collection stamped
+# later than that would win "latest collected_at" over every real
+# collection of its day, for good: it is refused instead.
+CLOCK_SKEW = timedelta(minutes=10)
 
 
 def _register_routes() -> None:
@@ -71,6 +79,11 @@ def _push_view(event_type: str):
             log.warning("push refused: %s", message)
             return error_response(message, 400)
 
+        future = _from_the_future(event, clock.now())
+        if future:
+            log.warning("push refused: %s", future)
+            return error_response(future, 400)
+
         result = HANDLERS[event_type](current_app.extensions["store"], event)
         log.info(
             "%s %s for %s (attempt %s)",
@@ -83,6 +96,15 @@ def _push_view(event_type: str):
 
     receive.__name__ = f"receive_{event_type.replace('.', '_')}"
     return receive
+
+
+def _from_the_future(event: dict[str, Any], now: datetime) -> str | None:
+    if event["collected_at"] <= now + CLOCK_SKEW:
+        return None
+    return (
+        f"collected_at {event['collected_at'].isoformat()} is later than now "
+        f"({now.isoformat()}): check the collector's clock"
+    )
 
 
 _register_routes()

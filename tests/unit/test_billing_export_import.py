@@ -108,7 +108,9 @@ def test_ndjson_and_json_arrays_import_nested(database, tmp_path):
     array.write_text(json.dumps([record]))
 
     assert import_file(database, ndjson).rows == 2
-    assert import_file(database, array).rows == 1
+    # The same record again, as a JSON array: it replaces (a second import
+    # of rows already there is refused, see below).
+    assert import_file(database, array, replace=True).rows == 1
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(
             f"SELECT export_time, _PARTITIONTIME, price.effective_price "
@@ -181,6 +183,22 @@ def test_a_file_imported_twice_is_refused_unless_replacing(database, tmp_path):
 
     import_file(database, dump, replace=True)
     assert _count(database) == 2
+
+
+def test_rows_already_imported_from_another_file_are_refused(database):
+    # The koku samples are two dumps of one account: every row of the small
+    # one is in the evidence file too (in other bytes).
+    evidence = SAMPLES / "billing_export_standard_csv__koku_evidence_2020-11.csv"
+    small = SAMPLES / "billing_export_standard_csv__koku_202011.csv"
+    import_file(database, evidence)
+    before = _count(database)
+
+    with pytest.raises(ExportFileError, match=r"rows are already in the local export"):
+        import_file(database, small)
+
+    assert _count(database) == before
+    import_file(database, small, replace=True)
+    assert _count(database) == 25
 
 
 def test_the_command_reports_refusals_with_a_non_zero_status(

@@ -25,6 +25,7 @@ import duckdb
 
 TABLE = "billing_export"
 IMPORTS_TABLE = "billing_export_imports"
+STAGING = "billing_export_staging"
 PARTITION_COLUMN = "_PARTITIONTIME"
 
 
@@ -146,6 +147,14 @@ class AlreadyImported(ValueError):
     """This batch (same content) is in the table already."""
 
 
+class OverlapsEarlierImport(ValueError):
+    """Rows of this batch are, column for column, in the table already."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(f"{rows} of its rows are already in the local export")
+        self.rows = rows
+
+
 def load_batch(
     database: Path,
     rows: Iterable[Mapping[str, Any]],
@@ -175,7 +184,7 @@ def load_batch(
                 raise AlreadyImported(
                     f"already imported (as {earlier[0]} at {earlier[1]} UTC)"
                 )
-            count = insert_rows(connection, rows)
+            count = _insert_new(connection, rows)
             connection.execute(
                 f"INSERT INTO {IMPORTS_TABLE} VALUES (?, ?, ?, ?)",
                 [key, source, count, datetime.now(UTC).replace(tzinfo=None)],
@@ -208,8 +217,36 @@ def create_tables(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def insert_rows(
+def _insert_new(
     connection: duckdb.DuckDBPyConnection, rows: Iterable[Mapping[str, Any]]
+) -> int:
+    """Insert rows none of which is in the table yet (OverlapsEarlierImport).
+
+    Two dumps can hold the same rows (an export downloaded twice over
+    overlapping days, the same rows saved as CSV and as JSON): their bytes
+    differ, so only comparing rows keeps such a row from counting twice.
+    """
+    connection.execute(
+        f"CREATE OR REPLACE TEMP TABLE {STAGING} AS SELECT * FROM {TABLE} LIMIT 0"
+    )
+    try:
+        count = insert_rows(connection, rows, table=STAGING)
+        overlap = connection.execute(
+            f"SELECT count(*) FROM (SELECT * FROM {STAGING} "
+            f"INTERSECT ALL SELECT * FROM {TABLE})"
+        ).fetchone()[0]
+        if overlap:
+            raise OverlapsEarlierImport(overlap)
+        connection.execute(f"INSERT INTO {TABLE} SELECT * FROM {STAGING}")
+    finally:
+        connection.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    return count
+
+
+def insert_rows(
+    connection: duckdb.DuckDBPyConnection,
+    rows: Iterable[Mapping[str, Any]],
+    table: str = TABLE,
 ) -> int:
     """Insert canonical rows (see ``to_json_row``) in the caller's transaction.
 
@@ -231,7 +268,7 @@ def insert_rows(
             types = ", ".join(f"'{name}': '{kind}'" for name, kind in COLUMNS.items())
             names = ", ".join(f'"{name}"' for name in COLUMNS)
             connection.execute(
-                f"INSERT INTO {TABLE} ({names}) SELECT {names} FROM read_json(?, "
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM read_json(?, "
                 f"format = 'newline_delimited', columns = {{{types}}})",
                 [str(path)],
             )

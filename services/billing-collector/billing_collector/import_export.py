@@ -4,9 +4,10 @@
 
 Each file is read whole and checked before anything is written (formats:
 export_files.py); then all its rows go in within one transaction, so a bad
-file imports nothing. A file already imported (same bytes) is refused, since
-loading it twice would double its costs; ``--replace`` empties the table
-first, to load a fresh dump of the whole export.
+file imports nothing. A file already imported (same bytes), or one holding
+any row already in the table (another dump of overlapping days), is
+refused, since loading it would double those costs; ``--replace`` empties
+the table first, to load a fresh dump of the whole export.
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ def import_file(database: Path, path: Path, *, replace: bool = False) -> Importe
         raise ExportFileError(
             f"{path} was {error}; importing it again would count its costs "
             "twice. Use --replace to start the local export afresh."
+        ) from None
+    except export_table.OverlapsEarlierImport as error:
+        raise ExportFileError(
+            f"{path}: {error} (from an earlier import); importing them again "
+            "would count their costs twice, so nothing was imported. Import "
+            "dumps that do not overlap, or --replace with one dump of the "
+            "whole export."
         ) from None
     return Imported(str(path), count, ignored)
 

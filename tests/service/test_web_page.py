@@ -176,6 +176,17 @@ def test_cross_site_post_is_refused_and_changes_nothing(double, tmp_path):
     assert len(names) == len(before["data"]["projects"]) + 1
 
 
+def test_head_of_a_page_api_is_its_get_without_the_body(double, tmp_path):
+    client = client_for(double, tmp_path)
+
+    head = client.head("/api/system/kpis/")
+    get = client.get("/api/system/kpis/")
+
+    assert head.status_code == get.status_code == 200
+    assert head.data == b""
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+
+
 def test_only_the_page_apis_are_forwarded(double, tmp_path):
     answer = client_for(double, tmp_path).get("/api/admin/billing-config/")
 

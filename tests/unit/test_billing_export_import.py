@@ -165,6 +165,19 @@ def test_a_file_with_a_bad_value_imports_nothing_and_names_each_fault(
     assert _count(database) == 1
 
 
+def test_a_cell_nested_thousands_deep_is_a_named_fault_not_a_crash(database, tmp_path):
+    deep = tmp_path / "deep.csv"
+    deep.write_text(_csv(_line(credits="[" * 60_000 + "]" * 60_000)))
+    huge = tmp_path / "huge.csv"
+    huge.write_text(_csv(_line(credits="[" * 100_000 + "]" * 100_000)))
+
+    with pytest.raises(ExportFileError, match="neither JSON nor a Python literal"):
+        import_file(database, deep)
+    with pytest.raises(ExportFileError, match="line 2: field larger than"):
+        import_file(database, huge)
+    assert not database.exists() or _count(database) == 0
+
+
 def test_another_currency_is_refused(tmp_path):
     text = _csv(_line()).replace(",USD,", ",EUR,")
 

@@ -69,6 +69,8 @@ def _json_array(text: str, source: str) -> list[tuple[int, Any]]:
         records = json.loads(text, parse_float=str, parse_int=str)
     except json.JSONDecodeError as error:
         raise ExportFileError(f"{source} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ExportFileError(f"{source} nests deeper than any export") from None
     if records and isinstance(records[0], dict) and "lineItemId" in records[0]:
         raise _legacy_json(source)
     return [(index + 1, record) for index, record in enumerate(records)]
@@ -83,6 +85,10 @@ def _ndjson(text: str, source: str) -> Iterator[tuple[int, Any]]:
         except json.JSONDecodeError as error:
             raise ExportFileError(
                 f"{source} line {number} is not JSON: {error.msg}"
+            ) from None
+        except RecursionError:
+            raise ExportFileError(
+                f"{source} line {number} nests deeper than any export"
             ) from None
         if isinstance(record, dict) and "lineItemId" in record:
             raise _legacy_json(source)
@@ -116,6 +122,16 @@ def _rows_from_records(records, source: str) -> list[dict[str, Any]]:
 
 def _rows_from_csv(text: str, source: str) -> tuple[list[dict[str, Any]], list[str]]:
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _read_csv(reader, source)
+    except csv.Error as error:  # a cell over the csv module's limit, a stray NUL
+        raise ExportFileError(
+            f"{source}, line {reader.line_num}: {error}; not a CSV the billing "
+            "export writes"
+        ) from None
+
+
+def _read_csv(reader, source: str) -> tuple[list[dict[str, Any]], list[str]]:
     header = next(reader, [])
     if "Line Item" in header and "Account ID" in header:
         raise ExportFileError(
@@ -241,11 +257,12 @@ def _sequence(text: str) -> Any:
     """A repeated field written in one CSV cell: JSON, or a Python literal."""
     try:
         return json.loads(text, parse_float=str, parse_int=str)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         pass
     try:
         return _stringify_numbers(ast.literal_eval(text))
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        # The last two: a cell nested thousands deep, which no export writes.
         return _Fault(f"neither JSON nor a Python literal: {text!r:.60}")
 
 

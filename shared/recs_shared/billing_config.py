@@ -91,6 +91,10 @@ class BillingConfigSchema(Schema):
     def percentage(self, value: Decimal, data_key: str) -> None:
         if not 0 <= value <= 100:
             raise ValidationError("Must be between 0 and 100.")
+        # Rates are set in law with a decimal or two (5.5, 8.1); more is a
+        # typing error, and the invoice could not show it as entered.
+        if -value.as_tuple().exponent > 2:
+            raise ValidationError("At most 2 decimal places, such as 20 or 5.5.")
 
 
 # Built once: every billing page load reads the config, and building the

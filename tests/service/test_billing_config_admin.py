@@ -67,6 +67,7 @@ def test_a_change_replaces_the_fields_sent_and_keeps_the_others(client, sqlite_s
         ({"license_discount_pct": -1}, "license_discount_pct", "Must be 0 or more"),
         ({"vat_pct": "100.5"}, "vat_pct", "Must be between 0 and 100."),
         ({"vat_pct": "-1"}, "vat_pct", "Must be between 0 and 100."),
+        ({"vat_pct": "20.125"}, "vat_pct", "At most 2 decimal places"),
         ({"default_margin_pct": -5}, "default_margin_pct", "Must be 0 or more"),
         ({"gpu_margin_pct": 1.5}, "gpu_margin_pct", "Not a valid integer."),
         ({"usd_to_display_rate": "0"}, "usd_to_display_rate", "must be more than 0"),

@@ -12,7 +12,8 @@ the stack's environment), exactly as a person would:
    collects those months and publishes one billing.snapshot per day through
    the embedded publisher. dashboard-api is not up yet, so the events wait in
    the durable outbox and the relay delivers them once it is. Skipped when
-   done before (a marker file in the local data folder).
+   done before (a marker file in the local data folder; never on the
+   emulators, which keep nothing between starts).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from devtools import markers
 from recs_shared import settings
 from recs_shared.settings import BillingCollectorSettings, LocalStackSettings
 
@@ -44,14 +46,13 @@ def billing_export(config: LocalStackSettings, env: dict[str, str]) -> None:
 
 
 def billing_backfill(config: LocalStackSettings, env: dict[str, str]) -> None:
-    marker = config.data_dir / BACKFILL_MARKER
-    if marker.exists():
+    if markers.done(config, BACKFILL_MARKER):
         return
 
     days = _days_since_period_start()
     print(f"billing backfill: collecting and publishing {days} days")
     _run(["-m", "billing_collector", "--backfill", "--days", str(days)], env)
-    marker.write_text(f"backfilled {days} days at {datetime.now(UTC).isoformat()}\n")
+    markers.mark(config, BACKFILL_MARKER, f"backfilled {days} days")
 
 
 def _days_since_period_start() -> int:

@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from devtools import platform_seed
+from devtools import markers, platform_seed
 from recs_shared import platform
 from recs_shared.settings import LocalStackSettings
 from recs_shared.store import make_store
@@ -43,8 +43,7 @@ def seed_platform(config: LocalStackSettings, env: dict[str, str]) -> None:
 
 
 def backfill_metrics(config: LocalStackSettings, env: dict[str, str]) -> None:
-    done = config.data_dir / BACKFILL_DONE
-    if done.exists():
+    if markers.done(config, BACKFILL_DONE):
         print("demo resource metrics: already backfilled")
         return
 
@@ -68,7 +67,7 @@ def backfill_metrics(config: LocalStackSettings, env: dict[str, str]) -> None:
             f"the demo metrics backfill failed (exit {result.returncode}):\n"
             + (result.stderr or result.stdout)[-2000:]
         )
-    done.write_text(datetime.now(UTC).isoformat() + "\n")
+    markers.mark(config, BACKFILL_DONE, f"backfilled {BACKFILL_DAYS} days")
     print(
         f"demo resource metrics: {BACKFILL_DAYS} days collected and published; "
         "figures the local profile cannot measure are recorded as not measured"

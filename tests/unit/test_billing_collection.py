@@ -295,6 +295,29 @@ def test_an_empty_day_is_published_whole_with_no_lines(export_path, run):
     assert event["tax_cost"] == 0
 
 
+def test_no_row_for_the_project_on_any_day_is_named_with_the_likely_fix(
+    tmp_path, sqlite_store, export_path, caplog
+):
+    write_export(export_path, [export_row("BigQuery", 1.0)])
+    config = collector_settings(tmp_path / "data")
+
+    def warnings_of(request):
+        return collect(
+            request,
+            config=config,
+            store=sqlite_store,
+            source=DuckDBSource(export_path),
+            publisher=None,
+            now=LATER,
+        ).warnings
+
+    assert warnings_of(Request(day=DAY)) == []
+    [warning] = warnings_of(Request(day=DAY - timedelta(days=5)))
+    assert "no export rows for project 'b2b-recs'" in warning
+    assert "client_project_id" in warning
+    assert warning in caplog.text
+
+
 def test_every_event_is_published_valid_one_per_day(export_path, run):
     write_export(export_path, [export_row("BigQuery", 1.0)])
     publisher = RecordingPublisher()

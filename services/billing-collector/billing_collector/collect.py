@@ -51,6 +51,7 @@ class Outcome:
     message_ids: list[str] = field(default_factory=list)
     unknown_services: list[str] = field(default_factory=list)
     dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_settings(config: BillingCollectorSettings) -> None:
@@ -100,6 +101,23 @@ def days_to_collect(request: Request, today: date, recollect_days: int) -> list[
             f"backfill days must be between 1 and {MAX_BACKFILL_DAYS}, got {count}"
         )
     return [yesterday - timedelta(days=back) for back in range(count - 1, -1, -1)]
+
+
+def _nothing_found(
+    built: list[dict[str, Any]], table: tuple[str, str, str], project: str
+) -> list[str]:
+    # Zero-cost days are real, but not one row on every day collected is
+    # most often a client_project_id that is not the exported project's:
+    # the days would be published, and shown, as costing nothing.
+    if any(event["lines"] or event["tax_cost"] for event in built):
+        return []
+    return [
+        f"no export rows for project {project!r} in {'.'.join(table)} on any "
+        f"of the {len(built)} day(s) collected ({built[0]['snapshot_date']} to "
+        f"{built[-1]['snapshot_date']}); if costs were expected, set "
+        "BillingConfig's client_project_id to the exported project "
+        "(python -m dashboard_api.billing.config_cli set client_project_id=...)"
+    ]
 
 
 def read_platform(store: DocumentStore) -> Platform:
@@ -172,7 +190,10 @@ def collect(
         events=built,
         unknown_services=sorted(unknown.seen),
         dry_run=request.dry_run,
+        warnings=_nothing_found(built, table, pricing["client_project_id"]),
     )
+    for warning in outcome.warnings:
+        log.warning("%s", warning)
     if request.dry_run or publisher is None:
         return outcome
 

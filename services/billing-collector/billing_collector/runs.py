@@ -62,6 +62,7 @@ class SummarySchema(Schema):
     dry_run = fields.Boolean()
     days = fields.List(fields.Nested(DaySummarySchema))
     unknown_services = fields.List(fields.String())
+    warnings = fields.List(fields.String())
     # Dry run only: the exact message data that would have been published.
     events = fields.List(fields.Dict(), load_default=None)
 
@@ -153,6 +154,7 @@ def summary(outcome: Outcome) -> dict[str, Any]:
         "dry_run": outcome.dry_run,
         "days": days,
         "unknown_services": outcome.unknown_services,
+        "warnings": outcome.warnings,
     }
     if outcome.dry_run:
         body["events"] = [json.loads(events.encode(e)[0]) for e in outcome.events]

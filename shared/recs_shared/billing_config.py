@@ -68,8 +68,13 @@ class BillingConfigSchema(Schema):
     billing_export_dataset = StrictString(required=True, validate=BIGQUERY_NAME)
     billing_export_table = StrictString(required=True, validate=BIGQUERY_NAME)
     client_project_id = StrictString(required=True, validate=PROJECT_ID)
+    # The page, the invoice and the house format are euro only: another code
+    # would relabel the amounts while the page still showed "€".
     display_currency = fields.String(
-        required=True, validate=validate.Regexp(r"^[A-Z]{3}$", error="ISO 4217 code")
+        required=True,
+        validate=validate.Equal(
+            "EUR", error="Only EUR: the page and the invoice show euros only."
+        ),
     )
     # 1 USD = usd_to_display_rate units of the display currency.
     usd_to_display_rate = Money(required=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -498,28 +497,3 @@ def test_vat_rate_and_licence_discount_come_from_billing_config(
     assert summary["license"]["discounted"] is True
     # One day collected: 30 more at that day's spend, plus the licence.
     assert summary["estimated_total"] == str(license_total + to_cents(usage * 31))
-
-
-def test_days_rated_in_another_currency_are_named_with_the_fix(
-    api_settings, sqlite_store, capsys
-):
-    client = billing.api(api_settings, sqlite_store, datetime(2026, 5, 3, tzinfo=UTC))
-    push(client, snapshot(date(2026, 5, 1), [line("Data", "BigQuery", "10.00")]))
-    config_changes.update(
-        sqlite_store, {"display_currency": "GBP", "usd_to_display_rate": "0.79"}
-    )
-    capsys.readouterr()
-
-    assert get(client, "invoice")["data"]["currency"] == "GBP"
-
-    warnings = [
-        json.loads(text)
-        for text in capsys.readouterr().out.splitlines()
-        if "re-rate them" in text
-    ]
-    assert [w["severity"] for w in warnings] == ["WARNING"]
-    assert warnings[0]["message"] == (
-        "billing days 2026-05-01 to 2026-05-01 were rated in another currency "
-        "than the display currency GBP; re-rate them: python -m "
-        "dashboard_api.billing.rerate --from 2026-05-01 --to 2026-05-01"
-    )

@@ -91,7 +91,9 @@ def _warn_about_other_currencies(
     wanted: str, read_models: dict[str, ReadModel]
 ) -> None:
     # A day keeps the currency it was rated in; mixing two in one sum would
-    # be wrong, so say how to fix it rather than guess a conversion.
+    # be wrong, so say how to fix it rather than guess a conversion. Only
+    # days stored while BillingConfig still took other display currencies
+    # can differ now that it takes EUR alone.
     other = sorted(
         day
         for read_model in read_models.values()

@@ -43,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     outbox = Outbox(config.outbox_path)
 
     if args.dead:
-        for row in outbox.dead():
+        dead = outbox.dead()
+        for row in dead:
             print(f"{row.message_id}  {row.subscription}  {row.last_error}")
+        print(f"{len(dead)} dead letter(s) in {config.outbox_path}")
         return 0
     if args.requeue:
         print(f"requeued {outbox.requeue_dead()} dead letter(s)")

@@ -51,8 +51,10 @@ BIGQUERY_NAME = validate.Regexp(
 MAX_MARGIN_PCT = 1000
 
 
-class BillingConfigSchema(Schema):
-    """Every field of the spec's BillingConfig, plus monthly budget and VAT."""
+class StoredBillingConfig(Schema):
+    """Every field of the spec's BillingConfig, plus monthly budget and VAT,
+    as a saved config may hold them: the rules of the first version, so a
+    config saved then still loads (BillingConfigSchema checks changes)."""
 
     class Meta:
         unknown = RAISE
@@ -60,21 +62,14 @@ class BillingConfigSchema(Schema):
     # Monthly licence fee, already in the display currency.
     license_fee = Money(required=True)
     license_discount_pct = Count(required=True, validate=validate.Range(max=100))
-    default_margin_pct = Count(
-        required=True, validate=validate.Range(max=MAX_MARGIN_PCT)
-    )
-    gpu_margin_pct = Count(required=True, validate=validate.Range(max=MAX_MARGIN_PCT))
-    billing_export_project = StrictString(required=True, validate=PROJECT_ID)
-    billing_export_dataset = StrictString(required=True, validate=BIGQUERY_NAME)
-    billing_export_table = StrictString(required=True, validate=BIGQUERY_NAME)
-    client_project_id = StrictString(required=True, validate=PROJECT_ID)
-    # The page, the invoice and the house format are euro only: another code
-    # would relabel the amounts while the page still showed "€".
+    default_margin_pct = Count(required=True)
+    gpu_margin_pct = Count(required=True)
+    billing_export_project = StrictString(required=True)
+    billing_export_dataset = StrictString(required=True)
+    billing_export_table = StrictString(required=True)
+    client_project_id = StrictString(required=True)
     display_currency = fields.String(
-        required=True,
-        validate=validate.Equal(
-            "EUR", error="Only EUR: the page and the invoice show euros only."
-        ),
+        required=True, validate=validate.Regexp(r"^[A-Z]{3}$", error="ISO 4217 code")
     )
     # 1 USD = usd_to_display_rate units of the display currency.
     usd_to_display_rate = Money(required=True)
@@ -96,6 +91,32 @@ class BillingConfigSchema(Schema):
     def percentage(self, value: Decimal, data_key: str) -> None:
         if not 0 <= value <= 100:
             raise ValidationError("Must be between 0 and 100.")
+
+
+class BillingConfigSchema(StoredBillingConfig):
+    """What a change must satisfy: the stored rules and the newer ones. A
+    config saved before them loads, and is held to them at its next change
+    (the refusal names the field to fix)."""
+
+    default_margin_pct = Count(
+        required=True, validate=validate.Range(max=MAX_MARGIN_PCT)
+    )
+    gpu_margin_pct = Count(required=True, validate=validate.Range(max=MAX_MARGIN_PCT))
+    billing_export_project = StrictString(required=True, validate=PROJECT_ID)
+    billing_export_dataset = StrictString(required=True, validate=BIGQUERY_NAME)
+    billing_export_table = StrictString(required=True, validate=BIGQUERY_NAME)
+    client_project_id = StrictString(required=True, validate=PROJECT_ID)
+    # The page, the invoice and the house format are euro only: another code
+    # would relabel the amounts while the page still showed "€".
+    display_currency = fields.String(
+        required=True,
+        validate=validate.Equal(
+            "EUR", error="Only EUR: the page and the invoice show euros only."
+        ),
+    )
+
+    @validates("vat_pct")
+    def two_places(self, value: Decimal, data_key: str) -> None:
         # Rates are set in law with a decimal or two (5.5, 8.1); more is a
         # typing error, and the invoice could not show it as entered.
         if -value.as_tuple().exponent > 2:
@@ -104,7 +125,7 @@ class BillingConfigSchema(Schema):
 
 # Built once: every billing page load reads the config, and building the
 # schema costs more than loading a document with it.
-_SCHEMA = BillingConfigSchema()
+_SCHEMA = StoredBillingConfig()
 _DUMPED_DEFAULTS = _SCHEMA.dump(DEFAULTS)
 
 

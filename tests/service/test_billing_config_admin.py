@@ -147,3 +147,25 @@ def test_the_cli_refuses_a_bad_change_and_saves_nothing(
 
     assert fault in capsys.readouterr().err
     assert sqlite_store.get(billing_config.COLLECTION, billing_config.DOCUMENT) is None
+
+
+def test_an_older_saved_config_loads_and_meets_the_new_rules_at_its_next_change(
+    client, sqlite_store
+):
+    # Saved by a version that took any display currency and any margin.
+    saved = {
+        **billing_config.StoredBillingConfig().dump(billing_config.DEFAULTS),
+        "display_currency": "USD",
+        "gpu_margin_pct": 5000,
+    }
+    sqlite_store.put(billing_config.COLLECTION, billing_config.DOCUMENT, saved)
+
+    assert client.get(PATH).status_code == 200
+    assert billing_config.load(sqlite_store)["display_currency"] == "USD"
+    refused = client.put(PATH, json={"vat_pct": "19"})
+    assert refused.status_code == 400
+    assert set(refused.json["fields"]) == {"display_currency", "gpu_margin_pct"}
+    fixed = client.put(
+        PATH, json={"display_currency": "EUR", "gpu_margin_pct": 100, "vat_pct": "19"}
+    )
+    assert fixed.status_code == 200

@@ -113,7 +113,8 @@ def parse_trace_header(headers: Any) -> Trace | None:
 def _span_hex(span: str) -> str:
     # X-Cloud-Trace-Context writes the span id in decimal; Cloud Logging
     # links a line to its span only by the 16-hex-digit form.
-    if not span.isdigit() or int(span) >= 2**64:
+    # isascii too: str.isdigit takes "²", which int() refuses.
+    if not (span.isascii() and span.isdigit()) or int(span) >= 2**64:
         return ""
     return format(int(span), "016x")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
 from flask import Flask
 
 from recs_shared import cloud_logging
@@ -47,14 +48,12 @@ def test_the_w3c_traceparent_header_is_understood_too():
     )
 
 
-def test_an_unsampled_trace_and_a_malformed_span_id_are_kept_apart():
-    headers = {"X-Cloud-Trace-Context": "105445aa7843bc8bf206b12000100000/abc;o=0"}
+@pytest.mark.parametrize("span", ["abc", "1\u00b2", "99999999999999999999"])
+def test_an_unsampled_trace_and_a_malformed_span_id_are_kept_apart(span):
+    trace = "105445aa7843bc8bf206b12000100000"
+    headers = {"X-Cloud-Trace-Context": f"{trace}/{span};o=0"}
 
-    assert cloud_logging.parse_trace_header(headers) == (
-        "105445aa7843bc8bf206b12000100000",
-        "",
-        False,
-    )
+    assert cloud_logging.parse_trace_header(headers) == (trace, "", False)
 
 
 def test_no_header_means_no_trace():

@@ -226,20 +226,22 @@ def _insert_new(
     overlapping days, the same rows saved as CSV and as JSON): their bytes
     differ, so only comparing rows keeps such a row from counting twice.
     """
+    # Made in the caller's transaction: a refusal's ROLLBACK removes it too.
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE {STAGING} AS SELECT * FROM {TABLE} LIMIT 0"
     )
-    try:
-        count = insert_rows(connection, rows, table=STAGING)
-        overlap = connection.execute(
-            f"SELECT count(*) FROM (SELECT * FROM {STAGING} "
-            f"INTERSECT ALL SELECT * FROM {TABLE})"
-        ).fetchone()[0]
-        if overlap:
-            raise OverlapsEarlierImport(overlap)
-        connection.execute(f"INSERT INTO {TABLE} SELECT * FROM {STAGING}")
-    finally:
-        connection.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    count = insert_rows(connection, rows, table=STAGING)
+    # A row equal to the batch's has its partition: only those are compared.
+    overlap = connection.execute(
+        f"SELECT count(*) FROM (SELECT * FROM {STAGING} INTERSECT ALL "
+        f"SELECT * FROM {TABLE} WHERE {PARTITION_COLUMN} BETWEEN "
+        f"(SELECT min({PARTITION_COLUMN}) FROM {STAGING}) "
+        f"AND (SELECT max({PARTITION_COLUMN}) FROM {STAGING}))"
+    ).fetchone()[0]
+    if overlap:
+        raise OverlapsEarlierImport(overlap)
+    connection.execute(f"INSERT INTO {TABLE} SELECT * FROM {STAGING}")
+    connection.execute(f"DROP TABLE {STAGING}")
     return count
 
 

@@ -293,6 +293,25 @@ def test_the_window_ends_yesterday_even_when_collection_stopped_earlier(
     assert kpis["requests_30d"] == 50
 
 
+def test_a_collection_stopped_long_ago_is_dated_not_called_never_collected(
+    api_settings, sqlite_store
+):
+    client = client_for(api_settings, sqlite_store)
+    push(client, **snapshot_figures(NEWEST, 1, 1, 1, 50))
+    later = client_for(api_settings, sqlite_store, NOW + timedelta(days=45))
+
+    response = later.get("/api/system/kpis/")
+
+    assert data(response)["requests_30d"] == 0
+    freshness = response.get_json()["freshness"]
+    assert (freshness["snapshot_date"], freshness["status"]) == (
+        NEWEST.isoformat(),
+        "success",
+    )
+    charts = data(later.get("/api/system/resource-charts/"))
+    assert charts["cloud_run_requests"]["labels"] == []
+
+
 def test_bigquery_not_read_gives_zero_tables_and_freshness_names_it(
     api_settings, sqlite_store
 ):

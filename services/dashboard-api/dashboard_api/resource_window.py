@@ -26,11 +26,19 @@ WINDOW_DAYS = 30
 class ResourceWindow:
     days: list[date]
     snapshots: list[dict[str, Any] | None]  # one per day, None for a gap
+    # With no snapshot in the window: the newest stored one, older than it,
+    # so freshness says "collected on ..." rather than "not collected yet".
+    before: dict[str, Any] | None = None
 
     @property
     def newest(self) -> dict[str, Any] | None:
         present = [s for s in self.snapshots if s is not None]
         return present[-1] if present else None
+
+    @property
+    def latest(self) -> dict[str, Any] | None:
+        """The newest snapshot stored, in the window or before it."""
+        return self.newest or self.before
 
     def series(self, field: str) -> list[Any]:
         return [None if s is None else s.get(field) for s in self.snapshots]
@@ -49,7 +57,13 @@ def read(store: DocumentStore, today: date) -> ResourceWindow:
         limit=WINDOW_DAYS,
     )
     if not docs:
-        return ResourceWindow([], [])
+        # Only when the window is empty: one more read, of one document.
+        older = store.query(
+            RESOURCE_METRICS_COLLECTION, order_by=[("snapshot_date", "desc")], limit=1
+        )
+        return ResourceWindow(
+            [], [], without_merge_notes(older[0].data) if older else None
+        )
 
     by_day = {date.fromisoformat(d.data["snapshot_date"]): d.data for d in docs}
     return ResourceWindow(

@@ -43,7 +43,7 @@ def get_kpis():
     return _answer(
         KpisResponse,
         kpis(_store(), window, now),
-        system_freshness.of_resource_metrics(window.newest),
+        system_freshness.of_resource_metrics(window.latest),
     )
 
 
@@ -57,7 +57,7 @@ def get_resource_charts():
     return _answer(
         ResourceChartsResponse,
         resource_charts(window),
-        system_freshness.of_resource_metrics(window.newest),
+        system_freshness.of_resource_metrics(window.latest),
     )
 
 

@@ -47,7 +47,10 @@ def test_a_valid_event_passes_both_schemas(event):
         ),
         (lambda p: p["lines"][0].update(gcp_cost="1e3"), "Not a decimal string"),
         (lambda p: p["lines"][0].update(gcp_cost="١٢"), "Not a decimal string"),
-        (lambda p: p.update(tax_cost="1" + "0" * 30), "Must be less than"),
+        (
+            lambda p: p.update(tax_cost="1" + "0" * 30),
+            "digits before the decimal point",
+        ),
         (lambda p: p.update(tax_cost="0." + "1" * 19), "decimal places"),
         (lambda p: p["lines"][0].update(margin_pct=2**64), "64-bit"),
         (lambda p: p["lines"][0].update(margin_pct=-5), "Must be 0 or more"),

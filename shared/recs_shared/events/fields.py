@@ -25,7 +25,7 @@ _RFC3339 = re.compile(RFC3339_PATTERN, re.ASCII)
 # Far beyond any real bill, well inside what every reader can hold: a
 # stored amount or count out of these bounds would break every page and
 # projection that adds it up (Decimal contexts, Firestore's int64).
-MONEY_LIMIT = Decimal(10) ** 15
+MONEY_DIGITS = 15  # before the decimal point, leading zeros included
 MONEY_PLACES = 18
 COUNT_LIMIT = 2**63 - 1
 
@@ -43,8 +43,11 @@ class Money(fields.Field):
             amount = parse_decimal_string(value)
         except ValueError:
             raise ValidationError(f"Not a decimal string: {value!r}.") from None
-        if abs(amount) >= MONEY_LIMIT:
-            raise ValidationError(f"Must be less than {MONEY_LIMIT:,} in size.")
+        # Counted on the text, as the JSON Schema's pattern does.
+        if len(value.lstrip("-").split(".")[0]) > MONEY_DIGITS:
+            raise ValidationError(
+                f"At most {MONEY_DIGITS} digits before the decimal point."
+            )
         if -amount.as_tuple().exponent > MONEY_PLACES:
             raise ValidationError(f"At most {MONEY_PLACES} decimal places.")
         return amount

@@ -46,10 +46,7 @@ def _contract_attributes(self, field, ret: dict, **kwargs) -> dict[str, Any]:
     # "format" only annotates in JSON Schema 2020-12; the patterns make a
     # plain validator enforce the same shapes the marshmallow fields do.
     if isinstance(field, event_fields.Money):
-        whole, places = (
-            len(str(event_fields.MONEY_LIMIT)) - 1,
-            event_fields.MONEY_PLACES,
-        )
+        whole, places = event_fields.MONEY_DIGITS, event_fields.MONEY_PLACES
         # [0-9], not \d: some validators' \d takes any Unicode digit.
         return {"pattern": rf"^-?[0-9]{{1,{whole}}}(\.[0-9]{{1,{places}}})?$"}
     if isinstance(field, event_fields.UTCDay):

@@ -54,20 +54,29 @@ def export_path(tmp_path):
 
 
 @pytest.fixture
-def run(tmp_path, sqlite_store, export_path):
-    """Collect with the local source; returns the events by day."""
+def collected(tmp_path, sqlite_store, export_path):
+    """Collect with the local source; returns the whole outcome."""
 
-    def collect_days(request, now=LATER, publisher=None, **variables):
-        config = collector_settings(tmp_path / "data", **variables)
-        outcome = collect(
+    def outcome(request, now=LATER, publisher=None, **variables):
+        return collect(
             request,
-            config=config,
+            config=collector_settings(tmp_path / "data", **variables),
             store=sqlite_store,
             source=DuckDBSource(export_path),
             publisher=publisher,
             now=now,
         )
-        return {event["snapshot_date"]: event for event in outcome.events}
+
+    return outcome
+
+
+@pytest.fixture
+def run(collected):
+    """Collect with the local source; returns the events by day."""
+
+    def collect_days(request, **options):
+        events = collected(request, **options).events
+        return {event["snapshot_date"]: event for event in events}
 
     return collect_days
 
@@ -296,23 +305,12 @@ def test_an_empty_day_is_published_whole_with_no_lines(export_path, run):
 
 
 def test_no_row_for_the_project_on_any_day_is_named_with_the_likely_fix(
-    tmp_path, sqlite_store, export_path, caplog
+    export_path, collected, caplog
 ):
     write_export(export_path, [export_row("BigQuery", 1.0)])
-    config = collector_settings(tmp_path / "data")
 
-    def warnings_of(request):
-        return collect(
-            request,
-            config=config,
-            store=sqlite_store,
-            source=DuckDBSource(export_path),
-            publisher=None,
-            now=LATER,
-        ).warnings
-
-    assert warnings_of(Request(day=DAY)) == []
-    [warning] = warnings_of(Request(day=DAY - timedelta(days=5)))
+    assert collected(Request(day=DAY)).warnings == []
+    [warning] = collected(Request(day=DAY - timedelta(days=5))).warnings
     assert "no export rows for project 'b2b-recs'" in warning
     assert "client_project_id" in warning
     assert warning in caplog.text

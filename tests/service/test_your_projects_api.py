@@ -294,16 +294,19 @@ def test_a_new_project_is_created_trimmed_and_listed(api_settings, sqlite_store)
     assert data(client.get(PROJECTS_URL))["projects"] == [created]
 
 
+def created(api_settings, store, name: str) -> dict:
+    """The project the API answers after creating ``name`` (201)."""
+    response = client_for(api_settings, store).post(PROJECTS_URL, json={"name": name})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["data"]
+
+
 def test_markup_in_a_name_is_kept_as_text(api_settings, sqlite_store):
     name = "<img src=x onerror=alert(1)>"
 
-    response = client_for(api_settings, sqlite_store).post(
-        PROJECTS_URL, json={"name": name}
-    )
+    project = created(api_settings, sqlite_store, name)
 
-    assert response.status_code == 201
-    assert response.get_json()["data"]["name"] == name
-    assert response.get_json()["data"]["id"] == "p-img-src-x-onerror-alert-1"
+    assert (project["name"], project["id"]) == (name, "p-img-src-x-onerror-alert-1")
 
 
 @pytest.mark.parametrize(
@@ -482,10 +485,6 @@ def test_a_full_width_name_is_kept_as_typed(api_settings, sqlite_store):
     # NFKC is only for comparing: storing it would rewrite what the user typed.
     name = "\uff53\uff48\uff4f\uff50"
 
-    response = client_for(api_settings, sqlite_store).post(
-        PROJECTS_URL, json={"name": name}
-    )
+    project = created(api_settings, sqlite_store, name)
 
-    assert response.status_code == 201
-    assert response.get_json()["data"]["name"] == name
-    assert response.get_json()["data"]["id"] == "p-shop"
+    assert (project["name"], project["id"]) == (name, "p-shop")

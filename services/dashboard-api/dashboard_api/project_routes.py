@@ -16,6 +16,11 @@ from dashboard_api.project_schemas import (
 
 blueprint = Blueprint("your_projects", __name__, url_prefix="/api/system/projects")
 
+# Built once: building a response schema cost more than dumping an answer.
+PROJECTS = ProjectsResponse()
+CREATED = ProjectCreatedResponse()
+DETAIL = ProjectDetailResponse()
+
 
 def _store():
     return current_app.extensions["store"]
@@ -32,7 +37,7 @@ def list_projects():
         "data": projects.overview(_store()),
         "freshness": system_freshness.of_platform(clock.now()),
     }
-    return jsonify(ProjectsResponse().dump(body))
+    return jsonify(PROJECTS.dump(body))
 
 
 @blueprint.post("/")
@@ -51,7 +56,7 @@ def create_project():
         "data": projects.summary(project_id, document, endpoints=[], models=[]),
         "freshness": system_freshness.of_platform(now),
     }
-    return jsonify(ProjectCreatedResponse().dump(body)), 201
+    return jsonify(CREATED.dump(body)), 201
 
 
 @blueprint.get("/<project_id>/")
@@ -68,4 +73,4 @@ def get_project(project_id: str):
         "data": found,
         "freshness": system_freshness.of_platform(clock.now()),
     }
-    return jsonify(ProjectDetailResponse().dump(body))
+    return jsonify(DETAIL.dump(body))

@@ -34,9 +34,14 @@ class PushedEvent:
     delivery_attempt: int | None
 
 
+# One instance per event schema: building one (its nested schemas with it)
+# cost about as much as loading an event, and loading keeps no state.
+_BUILT = {key: schema() for key, schema in SCHEMAS.items()}
+
+
 def schema_for(event_type: Any, schema_version: Any) -> SnapshotHeader:
     try:
-        return SCHEMAS[(event_type, schema_version)]()
+        return _BUILT[(event_type, schema_version)]
     except (KeyError, TypeError):
         pass
 

@@ -21,6 +21,7 @@ from recs_shared import cloud_logging, settings
 from recs_shared.publisher import Publisher, make_publisher
 from recs_shared.settings import BillingCollectorSettings
 from recs_shared.store import DocumentStore, make_store
+from recs_shared.trigger_options import query_fault
 
 WEBHOOK_PATH = "/api/system/collect-billing-webhook/"
 
@@ -52,9 +53,9 @@ def create_app(
     @app.post("/")
     @app.post(WEBHOOK_PATH)
     def collect_billing():
-        if request.args:
-            # Ignoring them would turn ?dry_run=true into a real publication.
-            return jsonify(status="error", error=_query_fault()), 400
+        fault = query_fault(request.args, runs.RequestSchema().fields)
+        if fault:
+            return jsonify(status="error", error=fault), 400
         # Cloud Scheduler may send a JSON body without a JSON content type.
         body = request.get_json(force=True, silent=True) if request.get_data() else {}
         if body is None:
@@ -74,9 +75,3 @@ def create_app(
         return jsonify(answer.body), answer.status
 
     return app
-
-
-def _query_fault() -> str:
-    options = ", ".join(runs.RequestSchema().fields)
-    given = ", ".join(sorted(request.args))
-    return f"options go in the JSON body: {options}; got query parameters: {given}"

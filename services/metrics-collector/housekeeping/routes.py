@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from housekeeping import jobs
 from housekeeping.artifacts import ArtifactReport
 from housekeeping.orphan_models import OrphanReport
+from recs_shared.trigger_options import query_fault
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("housekeeping", __name__)
@@ -98,9 +99,9 @@ def cleanup_orphan_models_webhook():
 
 
 def _options(schema: Schema, job: str):
-    if request.args:
-        # Ignoring them would turn ?dry_run=true into a real deletion.
-        return None, _refused(job, _query_fault(schema))
+    fault = query_fault(request.args, schema.fields)
+    if fault:
+        return None, _refused(job, fault)
     # get_data, not content_length: a chunked body has no Content-Length,
     # and {"dry_run": true} must not be read as "no options".
     raw = request.get_json(silent=True) if request.get_data() else {}
@@ -110,12 +111,6 @@ def _options(schema: Schema, job: str):
         return schema.load(raw), None
     except ValidationError as error:
         return None, _refused(job, "invalid options", error.messages)
-
-
-def _query_fault(schema: Schema) -> str:
-    options = ", ".join(schema.fields)
-    given = ", ".join(sorted(request.args))
-    return f"options go in the JSON body: {options}; got query parameters: {given}"
 
 
 def _refused(job: str, message: str, faults: dict | None = None):

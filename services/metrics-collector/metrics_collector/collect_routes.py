@@ -15,6 +15,7 @@ from flask import Blueprint, current_app, jsonify, request
 from metrics_collector.days import parse_day
 from metrics_collector.runner import MetricsCollector, RequestError
 from metrics_collector.wiring import build_collector
+from recs_shared.trigger_options import query_fault
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("collect_metrics", __name__)
@@ -38,12 +39,9 @@ def collect():
 
 
 def _requested_day():
-    if request.args:
-        # Ignoring them would collect yesterday when ?date=... was meant.
-        given = ", ".join(sorted(request.args))
-        raise RequestError(
-            f"options go in the JSON body: date; got query parameters: {given}"
-        )
+    fault = query_fault(request.args, ["date"])
+    if fault:
+        raise RequestError(fault)
     if not request.get_data():
         return None  # Cloud Scheduler's usual empty body: yesterday
 

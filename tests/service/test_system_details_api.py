@@ -7,13 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from dashboard_api.app import create_app
 from dashboard_api.snapshots import store_resource_metrics
 from devtools import platform_seed
 from recs_shared import platform
 from recs_shared.store import StoreUnavailable
 from recs_shared.store.sqlite_store import SQLiteStore
-from tests.support import events
+from tests.support import events, pinned_api
 from tests.support.platform_docs import (
     CountingStore,
     endpoint,
@@ -29,9 +28,7 @@ NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
 
 def client_for(api_settings, store, now: datetime = NOW):
-    app = create_app(api_settings, store)
-    app.extensions["clock"] = lambda: now
-    return app.test_client()
+    return pinned_api.client(api_settings, store, now)
 
 
 @pytest.fixture

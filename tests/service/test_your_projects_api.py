@@ -10,6 +10,7 @@ import pytest
 from dashboard_api.app import create_app
 from devtools import platform_seed
 from recs_shared import platform
+from tests.support import pinned_api
 from tests.support.platform_docs import (
     CountingStore,
     endpoint,
@@ -24,9 +25,7 @@ PROJECTS_URL = "/api/system/projects/"
 
 
 def client_for(api_settings, store):
-    app = create_app(api_settings, store)
-    app.extensions["clock"] = lambda: NOW
-    return app.test_client()
+    return pinned_api.client(api_settings, store, NOW)
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dashboard_api.app import create_app
 from recs_shared.store import DocumentStore
-from tests.support import events
+from tests.support import events, pinned_api
 from tests.support.push import envelope_for
 
 RATE = Decimal("0.92")  # BillingConfig's default USD rate
@@ -54,9 +53,7 @@ def snapshot(
 
 def api(settings, store: DocumentStore, now: datetime):
     """A test client of dashboard-api whose clock says ``now``."""
-    app = create_app(settings, store)
-    app.extensions["clock"] = lambda: now
-    return app.test_client()
+    return pinned_api.client(settings, store, now)
 
 
 def push(client, *snapshots: dict[str, Any]) -> None:

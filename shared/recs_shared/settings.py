@@ -132,6 +132,13 @@ class DashboardApiSettings(CommonSettings):
         "https://www.googleapis.com/oauth2/v1/certs",
         "Where Google's token-signing certificates are fetched from.",
     )
+    keep_answers: bool = var(
+        "RECS_KEEP_ANSWERS",
+        True,
+        "Each worker serves a page API's last answer again while the store is "
+        "unchanged and the UTC minute the same (SQLite store only; Firestore "
+        "answers are always computed). false computes every answer.",
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -188,3 +188,26 @@ def test_keep_latest_keeps_the_newest_version_whatever_the_order(store):
 
 def test_ping_answers_when_the_store_is_up(store):
     store.ping()
+
+
+def test_version_moves_at_every_commit_and_at_no_read(store):
+    seen = [store.version()]
+    store.put("things", "a", {"value": 1})
+    seen.append(store.version())
+    store.get("things", "a")
+    store.query("things")
+    seen.append(store.version())
+    store.mutate("things", "a", lambda current: None)  # declined: no commit
+    seen.append(store.version())
+    store.delete("things", "a")
+    seen.append(store.version())
+
+    if seen[0] is None:
+        # A store with no cheap change number says so every time.
+        assert seen == [None] * 5
+    else:
+        put, read, declined, deleted = seen[1:]
+        assert put != seen[0]
+        assert read == put
+        assert declined == read
+        assert deleted != declined

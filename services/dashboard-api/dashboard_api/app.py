@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from marshmallow import Schema, fields
 
-from dashboard_api import errors, openapi, project_routes, push, system_routes
+from dashboard_api import (
+    errors,
+    kept_answers,
+    openapi,
+    project_routes,
+    push,
+    system_routes,
+)
 from dashboard_api.api_docs import documented
 from dashboard_api.api_docs import errors as error_answers
 from dashboard_api.billing import admin as billing_admin
@@ -50,6 +57,7 @@ def create_app(
         # first set-up call; elsewhere the blueprint reads them when asked.
         app.extensions["scheduler_settings"] = settings.load(SchedulerSettings)
 
+    kept_answers.install(app)
     cloud_logging.install_flask_hooks(app)
     errors.register(app)
     for blueprint in blueprints():

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify, request
 from dashboard_api import clock, project_creation, projects, system_freshness
 from dashboard_api.api_docs import documented, errors
 from dashboard_api.errors import error_response
+from dashboard_api.kept_answers import kept
 from dashboard_api.project_creation import NewProject
 from dashboard_api.project_schemas import (
     ProjectCreatedResponse,
@@ -27,6 +28,7 @@ def _store():
 
 
 @blueprint.get("/")
+@kept
 @documented(
     "Your Projects: assets, accuracy, one summary per project",
     {200: ProjectsResponse, **errors(503)},
@@ -60,6 +62,7 @@ def create_project():
 
 
 @blueprint.get("/<project_id>/")
+@kept
 @documented(
     "One project's page data",
     {200: ProjectDetailResponse, **errors(404, 503)},

@@ -14,6 +14,7 @@ from marshmallow import Schema
 
 from dashboard_api import clock, resource_window, system_freshness
 from dashboard_api.api_docs import documented, errors
+from dashboard_api.kept_answers import kept
 from dashboard_api.recent_activity import recent_activity
 from dashboard_api.resource_charts import resource_charts
 from dashboard_api.system_kpis import kpis
@@ -45,6 +46,7 @@ def _built(schema: type[Schema]) -> Schema:
 
 
 @blueprint.get("/kpis/")
+@kept
 @documented("The KPI cards of System Details", {200: KpisResponse, **errors(503)})
 def get_kpis():
     now = clock.now()
@@ -57,6 +59,7 @@ def get_kpis():
 
 
 @blueprint.get("/resource-charts/")
+@kept
 @documented(
     "The six resource charts (30 UTC days)",
     {200: ResourceChartsResponse, **errors(503)},
@@ -71,6 +74,7 @@ def get_resource_charts():
 
 
 @blueprint.get("/charts/")
+@kept
 @documented("The ML-workflow charts", {200: WorkflowChartsResponse, **errors(503)})
 def get_workflow_charts():
     now = clock.now()
@@ -82,6 +86,7 @@ def get_workflow_charts():
 
 
 @blueprint.get("/recent-activity/")
+@kept
 @documented("The last five activities", {200: RecentActivityResponse, **errors(503)})
 def get_recent_activity():
     now = clock.now()

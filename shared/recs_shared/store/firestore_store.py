@@ -140,6 +140,13 @@ class FirestoreStore:
                 .stream(**self._call())
             )
 
+    def version(self) -> None:
+        # Firestore has no cheap change number for a database; the platform
+        # writes its collections without telling dashboard-api, and a
+        # listener per collection is more than a page's reads save. So
+        # nothing read from Firestore is kept (dashboard_api.kept_answers).
+        return None
+
     def _write(self, ref, snapshot, current, stored) -> None:
         if current is None:
             ref.create(stored, **self._call())

@@ -78,6 +78,15 @@ class DocumentStore(Protocol):
         """Raise StoreUnavailable when the store cannot answer."""
         ...
 
+    def version(self) -> int | None:
+        """A number that changes whenever any writer, in any process, commits
+        a change to the store; None where the store has no cheap way to tell.
+
+        Readers may keep what they computed from the store for as long as it
+        stays the same (dashboard_api.kept_answers).
+        """
+        ...
+
 
 def to_storable(value: Any, path: str = "") -> Any:
     """A JSON-compatible copy: Decimal, date and datetime become strings."""

@@ -16,6 +16,7 @@ from marshmallow import Schema
 from dashboard_api.api_docs import documented, errors
 from dashboard_api.billing import charts, estimate, invoice, reading, responses
 from dashboard_api.billing.reading import BillingView
+from dashboard_api.kept_answers import kept
 from recs_shared.money import to_cents
 
 TREND_MONTHS = 6
@@ -30,6 +31,7 @@ def _install_clock(state) -> None:
 
 
 @blueprint.get("/summary/")
+@kept
 @documented(
     "The month so far: spend, estimate, license, budget",
     {200: responses.SUMMARY, **errors(503)},
@@ -61,6 +63,7 @@ def summary():
 
 
 @blueprint.get("/charts/")
+@kept
 @documented("The four billing charts", {200: responses.CHARTS, **errors(503)})
 def chart_datasets():
     view = _load(TREND_MONTHS)
@@ -81,6 +84,7 @@ def chart_datasets():
 
 
 @blueprint.get("/invoice/")
+@kept
 @documented("The invoice preview of the month", {200: responses.INVOICE, **errors(503)})
 def invoice_preview():
     view = _load()

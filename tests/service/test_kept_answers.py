@@ -1,0 +1,238 @@
+"""dashboard-api keeps the page's answers while the store and the minute stay the
+same (dashboard_api.kept_answers), and never serves one the store has moved past.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from dashboard_api.app import create_app
+from dashboard_api.kept_answers import EXTENSION, KeptAnswers
+from devtools import platform_seed
+from recs_shared import platform, settings
+from recs_shared.store import StoreUnavailable
+from recs_shared.store.sqlite_store import SQLiteStore
+from tests.support.dashboard_page import API_PATHS
+from tests.support.platform_docs import CountingStore, project
+
+NOW = datetime(2026, 12, 3, 12, 0, 10, tzinfo=UTC)
+PROJECTS_URL = API_PATHS["projects"]
+KEPT_PATHS = [
+    *API_PATHS.values(),
+    "/api/system/charts/",
+    "/api/system/recent-activity/",
+]
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def seeded(sqlite_store):
+    platform_seed.write(sqlite_store, platform_seed.build(NOW, seed=5))
+    return sqlite_store
+
+
+def client_for(api_settings, store, clock):
+    app = create_app(api_settings, store)
+    app.extensions["clock"] = clock
+    client = app.test_client()
+
+    # The first reads of a fresh file make the store's indexes (one commit
+    # each, so the version moves once); what follows sees the store as a
+    # running service does.
+    for path in KEPT_PATHS:
+        client.get(path)
+    if EXTENSION in app.extensions:
+        app.extensions[EXTENSION] = KeptAnswers()
+    return client
+
+
+def names(response) -> set[str]:
+    assert response.status_code == 200, response.get_json()
+    return {p["name"] for p in response.get_json()["data"]["projects"]}
+
+
+@pytest.mark.parametrize("path", KEPT_PATHS)
+def test_a_second_request_reads_nothing_and_answers_the_same_bytes(
+    api_settings, seeded, path
+):
+    counting = CountingStore(seeded)
+    client = client_for(api_settings, counting, Clock(NOW))
+
+    first = client.get(path)
+    assert first.status_code == 200
+    assert sum(counting.queries.values()) > 0
+    counting.reset()
+
+    second = client.get(path)
+
+    assert second.status_code == 200
+    assert sum(counting.queries.values()) == 0
+    assert second.get_data() == first.get_data()
+    assert second.mimetype == "application/json"
+
+
+def test_a_project_another_writer_adds_shows_at_the_next_request(
+    api_settings, seeded, tmp_path
+):
+    client = client_for(api_settings, seeded, Clock(NOW))
+    before = names(client.get(PROJECTS_URL))
+
+    # The ML platform writes through a connection of its own.
+    SQLiteStore(tmp_path / "store.sqlite3").put(
+        platform.PROJECTS, "p-added", project("Added in-process", NOW)
+    )
+
+    assert names(client.get(PROJECTS_URL)) == before | {"Added in-process"}
+
+
+def test_a_project_another_process_adds_shows_at_the_next_request(
+    api_settings, seeded, tmp_path
+):
+    client = client_for(api_settings, seeded, Clock(NOW))
+    before = names(client.get(PROJECTS_URL))
+
+    writer = (
+        "import sys; from datetime import UTC, datetime;"
+        "from recs_shared.store.sqlite_store import SQLiteStore;"
+        "SQLiteStore(sys.argv[1]).put(sys.argv[2], 'p-other', {'name': 'Other "
+        "process', 'description': '', 'created_at': datetime.now(UTC)})"
+    )
+    store_file = str(tmp_path / "store.sqlite3")
+    subprocess.run(
+        [sys.executable, "-c", writer, store_file, platform.PROJECTS], check=True
+    )
+
+    assert names(client.get(PROJECTS_URL)) == before | {"Other process"}
+
+
+def test_a_project_created_through_the_api_shows_at_the_next_request(
+    api_settings, seeded
+):
+    client = client_for(api_settings, seeded, Clock(NOW))
+    assert "Created here" not in names(client.get(PROJECTS_URL))
+
+    created = client.post(
+        PROJECTS_URL, json={"name": "Created here", "description": ""}
+    )
+    assert created.status_code == 201
+    project_id = created.get_json()["data"]["id"]
+
+    assert "Created here" in names(client.get(PROJECTS_URL))
+    assert client.get(f"{PROJECTS_URL}{project_id}/").status_code == 200
+
+
+def test_answers_are_computed_again_when_the_utc_minute_turns(api_settings, seeded):
+    counting = CountingStore(seeded)
+    clock = Clock(NOW)
+    client = client_for(api_settings, counting, clock)
+    first = client.get(PROJECTS_URL).get_json()
+    counting.reset()
+
+    clock.now = NOW.replace(second=59)
+    same_minute = client.get(PROJECTS_URL).get_json()
+    assert sum(counting.queries.values()) == 0
+    # The platform's read-at time is when the kept answer was computed.
+    assert same_minute["freshness"]["collected_at"] == NOW.isoformat()
+
+    clock.now = NOW.replace(second=0) + timedelta(minutes=1)
+    next_minute = client.get(PROJECTS_URL).get_json()
+    assert sum(counting.queries.values()) > 0
+    assert next_minute["freshness"]["collected_at"] == clock.now.isoformat()
+    assert next_minute["data"] == first["data"]
+
+
+def test_with_keep_answers_off_every_request_reads_the_store(tmp_path, seeded):
+    config = settings.load(
+        settings.DashboardApiSettings,
+        {"RECS_DATA_DIR": str(tmp_path / "data"), "RECS_KEEP_ANSWERS": "false"},
+    )
+    counting = CountingStore(seeded)
+    client = client_for(config, counting, Clock(NOW))
+
+    for _ in range(2):
+        counting.reset()
+        assert client.get(PROJECTS_URL).status_code == 200
+        assert sum(counting.queries.values()) > 0
+
+
+def test_a_store_without_a_change_number_has_every_answer_computed(
+    api_settings, seeded
+):
+    class NoVersion(CountingStore):
+        def version(self):
+            return None
+
+    counting = NoVersion(seeded)
+    client = client_for(api_settings, counting, Clock(NOW))
+
+    for _ in range(2):
+        counting.reset()
+        assert client.get(PROJECTS_URL).status_code == 200
+        assert sum(counting.queries.values()) > 0
+
+
+def test_a_store_that_goes_down_answers_503_not_the_kept_answer(api_settings, seeded):
+    class Switchable(CountingStore):
+        down = False
+
+        def version(self):
+            if self.down:
+                raise StoreUnavailable("SQLite store: disk I/O error")
+            return self.store.version()
+
+    store = Switchable(seeded)
+    client = client_for(api_settings, store, Clock(NOW))
+    assert client.get(PROJECTS_URL).status_code == 200
+
+    store.down = True
+    assert client.get(PROJECTS_URL).status_code == 503
+
+    store.down = False
+    assert client.get(PROJECTS_URL).status_code == 200
+
+
+def test_an_error_answer_is_not_kept(api_settings, seeded, tmp_path):
+    client = client_for(api_settings, seeded, Clock(NOW))
+    assert client.get(f"{PROJECTS_URL}p-later/").status_code == 404
+
+    SQLiteStore(tmp_path / "store.sqlite3").put(
+        platform.PROJECTS, "p-later", project("Later", NOW)
+    )
+
+    assert client.get(f"{PROJECTS_URL}p-later/").status_code == 200
+
+
+def test_kept_answers_of_another_version_are_never_served():
+    answers = KeptAnswers(most=2)
+    answers.keep(1, "a", b"A1")
+
+    assert answers.get(1, "a") == b"A1"
+    assert answers.get(2, "a") is None
+
+    answers.keep(2, "b", b"B2")
+    assert answers.get(1, "a") is None
+    assert answers.get(2, "b") == b"B2"
+
+
+def test_kept_answers_drop_the_least_recently_served_beyond_the_most():
+    answers = KeptAnswers(most=2)
+    answers.keep(1, "a", b"A")
+    answers.keep(1, "b", b"B")
+    assert answers.get(1, "a") == b"A"
+
+    answers.keep(1, "c", b"C")
+
+    assert answers.get(1, "b") is None
+    assert answers.get(1, "a") == b"A"
+    assert answers.get(1, "c") == b"C"

@@ -22,9 +22,8 @@ bounded load: ``--concurrency`` threads, each on its own keep-alive
 connection, for ``--duration`` seconds after a short warm-up. Then the same
 load on the endpoint's floor: a static JSON body of the same size as the
 endpoint's answer, served by the same gunicorn server and workers as the
-kept answers
-(bench/floor_app.py), so the ratio is what the endpoint's work costs
-beyond serving its bytes. Printed: req/s, p50, p95, p99, and beside them the
+kept answers (bench/floor_app.py), so the ratio is what the endpoint's
+work costs beyond serving its bytes. Printed: req/s, p50, p95, p99, and beside them the
 targets (not asserted): each endpoint at least 50% of its floor's req/s;
 p95 at most 2x the floor's; the 10-year figures within 20% of the 30-day
 ones.

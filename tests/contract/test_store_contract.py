@@ -195,6 +195,7 @@ def test_version_moves_at_every_commit_and_at_no_read(store):
     store.put("things", "a", {"value": 1})
     seen.append(store.version())
     store.get("things", "a")
+    # Unfiltered: SQLite makes an index (a commit) at a field's first filter.
     store.query("things")
     seen.append(store.version())
     store.mutate("things", "a", lambda current: None)  # declined: no commit

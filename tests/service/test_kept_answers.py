@@ -50,7 +50,8 @@ def client_for(api_settings, store, clock):
     # The first reads of a fresh file make the store's indexes (one commit
     # each, so the version moves once); what follows sees the store as a
     # running service does.
-    for path in KEPT_PATHS:
+    some_project = [f"{PROJECTS_URL}{doc.id}/" for doc in store.query("projects")]
+    for path in [*KEPT_PATHS, *some_project[:1]]:
         client.get(path)
     if EXTENSION in app.extensions:
         app.extensions[EXTENSION] = KeptAnswers()
@@ -202,37 +203,89 @@ def test_a_store_that_goes_down_answers_503_not_the_kept_answer(api_settings, se
     assert client.get(PROJECTS_URL).status_code == 200
 
 
-def test_an_error_answer_is_not_kept(api_settings, seeded, tmp_path):
-    client = client_for(api_settings, seeded, Clock(NOW))
-    assert client.get(f"{PROJECTS_URL}p-later/").status_code == 404
+def test_an_error_answer_is_not_kept(api_settings, seeded):
+    counting = CountingStore(seeded)
+    client = client_for(api_settings, counting, Clock(NOW))
+    missing = f"{PROJECTS_URL}p-missing/"
+    assert client.get(missing).status_code == 404
+    counting.reset()
+
+    assert client.get(missing).status_code == 404
+
+    assert sum(counting.queries.values()) > 0
+
+
+def test_a_project_page_is_kept_until_the_project_changes(
+    api_settings, seeded, tmp_path
+):
+    project_id = next(doc.id for doc in seeded.query(platform.PROJECTS))
+    path = f"{PROJECTS_URL}{project_id}/"
+    counting = CountingStore(seeded)
+    client = client_for(api_settings, counting, Clock(NOW))
+    client.get(path)
+    counting.reset()
+
+    assert client.get(path).status_code == 200
+    assert sum(counting.queries.values()) == 0
 
     SQLiteStore(tmp_path / "store.sqlite3").put(
-        platform.PROJECTS, "p-later", project("Later", NOW)
+        platform.PROJECTS, project_id, project("Renamed", NOW)
     )
 
-    assert client.get(f"{PROJECTS_URL}p-later/").status_code == 200
+    assert client.get(path).get_json()["data"]["project"]["name"] == "Renamed"
 
 
-def test_kept_answers_of_another_version_are_never_served():
+def test_a_commit_while_an_answer_is_computed_is_shown_at_the_next_request(
+    api_settings, seeded, tmp_path
+):
+    """The version is asked before the view reads: an answer a commit
+    overtook is never served again."""
+
+    class CommitsAfterReadingProjects(CountingStore):
+        armed = False
+
+        def query(self, collection, *args, **kwargs):
+            found = super().query(collection, *args, **kwargs)
+            if self.armed and collection == platform.PROJECTS:
+                self.armed = False
+                SQLiteStore(tmp_path / "store.sqlite3").put(
+                    platform.PROJECTS, "p-late", project("Late", NOW)
+                )
+            return found
+
+    store = CommitsAfterReadingProjects(seeded)
+    client = client_for(api_settings, store, Clock(NOW))
+    store.armed = True
+
+    overtaken = names(client.get(PROJECTS_URL))
+    assert "Late" not in overtaken
+
+    assert names(client.get(PROJECTS_URL)) == overtaken | {"Late"}
+
+
+def test_kept_answers_of_another_generation_are_never_served():
+    minute = NOW.replace(second=0)
     answers = KeptAnswers(most=2)
-    answers.keep(1, "a", b"A1")
+    answers.keep((1, minute), "/a", b"A1")
 
-    assert answers.get(1, "a") == b"A1"
-    assert answers.get(2, "a") is None
+    assert answers.get((1, minute), "/a") == b"A1"
+    assert answers.get((2, minute), "/a") is None
+    assert answers.get((1, minute + timedelta(minutes=1)), "/a") is None
 
-    answers.keep(2, "b", b"B2")
-    assert answers.get(1, "a") is None
-    assert answers.get(2, "b") == b"B2"
+    answers.keep((2, minute), "/b", b"B2")
+    assert answers.get((1, minute), "/a") is None
+    assert answers.get((2, minute), "/b") == b"B2"
 
 
 def test_kept_answers_drop_the_least_recently_served_beyond_the_most():
+    generation = (1, NOW.replace(second=0))
     answers = KeptAnswers(most=2)
-    answers.keep(1, "a", b"A")
-    answers.keep(1, "b", b"B")
-    assert answers.get(1, "a") == b"A"
+    answers.keep(generation, "/a", b"A")
+    answers.keep(generation, "/b", b"B")
+    assert answers.get(generation, "/a") == b"A"
 
-    answers.keep(1, "c", b"C")
+    answers.keep(generation, "/c", b"C")
 
-    assert answers.get(1, "b") is None
-    assert answers.get(1, "a") == b"A"
-    assert answers.get(1, "c") == b"C"
+    assert answers.get(generation, "/b") is None
+    assert answers.get(generation, "/a") == b"A"
+    assert answers.get(generation, "/c") == b"C"

@@ -1,14 +1,13 @@
 """Each worker keeps the page's answers while the store stays the same.
 
-A page load asks nine GET endpoints, and every client asks the same ones
-about the same store; computing an answer (reading its documents, loading
-them through their schemas, dumping the response) cost 3 to 10 times what
-serving its bytes did (bench/read_path.py). So a view marked ``@kept``
-keeps its answer, keyed by its path and the UTC minute of the app's clock,
-and serves it again while both stay the same and the store's ``version()``
-has not moved: any commit by any writer, in any process (the push
-endpoints, the platform, the seeders), moves it, and the next request
-computes afresh.
+Every page load asks the same GET endpoints about the same store, and
+computing an answer (reading its documents, loading them through their
+schemas, dumping the response) cost 3 to 10 times what serving its bytes
+did (bench/read_path.py). So a view marked ``@kept`` keeps its answer,
+keyed by its path and the UTC minute of the app's clock, and serves it
+again while both stay the same and the store's ``version()`` has not
+moved: any commit by any writer, in any process (the push endpoints, the
+platform, the seeders), moves it, and the next request computes afresh.
 
 What this changes: figures drawn from the clock, not the store (the
 platform's ``collected_at``, the 24-hour ETL window, the month's elapsed
@@ -25,41 +24,46 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
+from datetime import datetime
 
 from flask import current_app, request
 
 from dashboard_api import clock
 
 EXTENSION = "kept_answers"
-MOST_KEPT = 512  # answers of one store version; the page asks nine
+# Answers of one store version and minute, by path: eight of the page's
+# APIs, and one per project page asked for.
+MOST_KEPT = 512
+
+Generation = tuple[int, datetime]  # the store's version, the UTC minute
 
 
 class KeptAnswers:
-    """Response bodies of one store version, the oldest dropped first."""
+    """Response bodies of one generation, the least recently served dropped
+    first; a new generation drops them all, as none would be served again."""
 
     def __init__(self, most: int = MOST_KEPT) -> None:
         self.most = most
         self._lock = threading.Lock()
-        self._version: int | None = None
-        self._bodies: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._generation: Generation | None = None
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
 
-    def get(self, version: int, key: Hashable) -> bytes | None:
+    def get(self, generation: Generation, path: str) -> bytes | None:
         with self._lock:
-            if version != self._version:
+            if generation != self._generation:
                 return None
-            body = self._bodies.get(key)
+            body = self._bodies.get(path)
             if body is not None:
-                self._bodies.move_to_end(key)
+                self._bodies.move_to_end(path)
             return body
 
-    def keep(self, version: int, key: Hashable, body: bytes) -> None:
+    def keep(self, generation: Generation, path: str, body: bytes) -> None:
         with self._lock:
-            if version != self._version:
-                # Answers of another version are never served again.
+            if generation != self._generation:
                 self._bodies.clear()
-                self._version = version
-            self._bodies[key] = body
+                self._generation = generation
+            self._bodies[path] = body
             if len(self._bodies) > self.most:
                 self._bodies.popitem(last=False)
 
@@ -86,14 +90,14 @@ def kept(view: Callable) -> Callable:
         if version is None:
             return view(**kwargs)
 
-        key = (request.path, clock.now().replace(second=0, microsecond=0))
-        body = answers.get(version, key)
+        generation = (version, clock.now().replace(second=0, microsecond=0))
+        body = answers.get(generation, request.path)
         if body is not None:
             return current_app.response_class(body, mimetype="application/json")
 
         response = current_app.make_response(view(**kwargs))
         if response.status_code == 200:
-            answers.keep(version, key, response.get_data())
+            answers.keep(generation, request.path, response.get_data())
         return response
 
     return kept_or_computed

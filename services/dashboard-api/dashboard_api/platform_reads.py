@@ -32,7 +32,7 @@ _SCHEMAS = {name: schema() for name, schema in platform.SCHEMAS.items()}
 # writing one as JSON costs a seventh of that. So each worker keeps what it
 # loaded, keyed by the document's content: a changed document is another
 # key and is loaded afresh. A refused document is not kept (and is logged
-# at every load). About 10 MB at the most.
+# at every answer computed; see kept_answers). About 10 MB at the most.
 LOADED_KEPT = 20_000
 
 

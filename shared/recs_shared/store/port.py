@@ -83,7 +83,8 @@ class DocumentStore(Protocol):
         a change to the store; None where the store has no cheap way to tell.
 
         Readers may keep what they computed from the store for as long as it
-        stays the same (dashboard_api.kept_answers).
+        stays the same (dashboard_api.kept_answers). A wrapper that changes
+        what reads return without committing anything must answer None.
         """
         ...
 

@@ -204,11 +204,20 @@ class SQLiteStore:
     def version(self) -> int:
         """SQLite's data_version, asked on a connection of its own that never
         writes: it then changes at every commit of any other connection, this
-        process's threads and every other process alike (4 µs)."""
+        process's threads and every other process alike (4 µs).
+
+        One connection for every thread, because two connections' numbers
+        cannot be compared: each counts from its own start. The file must
+        not be replaced under a running service; this connection, like every
+        thread's, would go on reading the old one.
+        """
         with self._versioning, self._errors():
             if self._version_connection is None:
                 self._version_connection = sqlite3.connect(
-                    self.path, isolation_level=None, check_same_thread=False
+                    self.path,
+                    isolation_level=None,
+                    timeout=_BUSY_TIMEOUT_MS / 1000,
+                    check_same_thread=False,
                 )
             return self._version_connection.execute("PRAGMA data_version").fetchone()[0]
 

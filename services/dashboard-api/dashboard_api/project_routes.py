@@ -34,10 +34,11 @@ def _store():
     {200: ProjectsResponse, **errors(503)},
 )
 def list_projects():
+    now = clock.now()
     body = {
         "success": True,
-        "data": projects.overview(_store()),
-        "freshness": system_freshness.of_platform(clock.now()),
+        "data": projects.overview(_store(), now),
+        "freshness": system_freshness.of_platform(now),
     }
     return jsonify(PROJECTS.dump(body))
 

@@ -2,16 +2,18 @@
 
 Per-project figures come from one read of all endpoints and one of all
 registered models, grouped here: the number of queries does not grow with
-the number of projects. Counts of runs and experiments are count
-aggregations; the best accuracy figures are three one-document queries.
+the number of projects. Counts of runs and experiments are kept per day
+(platform_totals); the best accuracy figures are three one-document
+queries.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
-from dashboard_api import platform_reads
+from dashboard_api import platform_reads, platform_totals
 from dashboard_api.figures import rounded
 from recs_shared import platform
 from recs_shared.store import DocumentStore
@@ -19,7 +21,7 @@ from recs_shared.store import DocumentStore
 Loaded = list[tuple[str, dict[str, Any]]]
 
 
-def overview(store: DocumentStore) -> dict[str, Any]:
+def overview(store: DocumentStore, now: datetime) -> dict[str, Any]:
     projects = platform_reads.load(platform.PROJECTS, store.query(platform.PROJECTS))
     endpoints = _all(store, platform.DEPLOYED_ENDPOINTS)
     models = _all(store, platform.REGISTERED_MODELS)
@@ -28,8 +30,8 @@ def overview(store: DocumentStore) -> dict[str, Any]:
         "assets": {
             "projects": len(projects),
             "models": len(models),
-            "trainings": store.count(platform.TRAINING_RUNS),
-            "experiments": store.count(platform.EXPERIMENTS),
+            "trainings": platform_totals.total(store, platform.TRAINING_RUNS, now),
+            "experiments": platform_totals.total(store, platform.EXPERIMENTS, now),
         },
         "accuracy": best_accuracy(store),
         "projects": summaries(projects, endpoints, models),

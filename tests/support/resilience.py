@@ -25,8 +25,9 @@ def seed(app, now: datetime) -> None:
 
     for back in range(DAYS, 0, -1):
         day = today - timedelta(days=back)
-        _push(client, "/push/resource-metrics", _resource_metrics(day, back))
-        _push(client, "/push/billing", _billing(day, back))
+        metrics = _resource_metrics(day, back, _collected(day, 2, now))
+        _push(client, "/push/resource-metrics", metrics)
+        _push(client, "/push/billing", _billing(day, back, _collected(day, 5, now)))
 
 
 def _push(client, path: str, event: dict) -> None:
@@ -34,8 +35,15 @@ def _push(client, path: str, event: dict) -> None:
     assert response.status_code == 204, response.get_data(as_text=True)
 
 
-def _resource_metrics(day: date, back: int) -> dict:
-    collected_at = datetime.combine(day + timedelta(days=1), time(2), tzinfo=UTC)
+def _collected(day: date, hour: int, now: datetime) -> datetime:
+    """The next day's scheduled run, or now if that is still to come: seeded
+    between midnight and the run, yesterday is collected already (as a
+    backfill would), never in the future, which dashboard-api refuses."""
+    scheduled = datetime.combine(day + timedelta(days=1), time(hour), tzinfo=UTC)
+    return min(scheduled, now)
+
+
+def _resource_metrics(day: date, back: int, collected_at: datetime) -> dict:
     if back % 7:
         return events.resource_metrics(day=day, collected_at=collected_at)
 
@@ -50,7 +58,7 @@ def _resource_metrics(day: date, back: int) -> dict:
     )
 
 
-def _billing(day: date, back: int) -> dict:
+def _billing(day: date, back: int, collected_at: datetime) -> dict:
     runs = [billing.run(f"run-{back:03d}", "retrieval", "3.00")] if back % 3 else []
     return billing.snapshot(
         day,
@@ -62,4 +70,5 @@ def _billing(day: date, back: int) -> dict:
         ],
         runs,
         provisional=back <= 2,
+        collected_at=collected_at,
     )

@@ -13,6 +13,7 @@ from dashboard_api.app import create_app
 from dashboard_api.platform_totals import COLLECTION
 from devtools import platform_seed
 from recs_shared import platform
+from recs_shared.store import StoreUnavailable
 from tests.support.platform_docs import CountingStore, run_like, training_run
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -140,3 +141,19 @@ def test_a_kept_count_of_a_later_day_is_counted_afresh(
     found = assets(client_for(api_settings, sqlite_store, Clock(NOW)))
 
     assert found["trainings"] == len(seeded[platform.TRAINING_RUNS])
+
+
+def test_a_store_that_cannot_write_still_gets_the_exact_totals(
+    api_settings, sqlite_store, seeded, capfd
+):
+    class ReadOnly(CountingStore):
+        def put(self, collection, doc_id, data):
+            raise StoreUnavailable("SQLite store: attempt to write a readonly database")
+
+    found = assets(client_for(api_settings, ReadOnly(sqlite_store), Clock(NOW)))
+
+    assert found["trainings"] == len(seeded[platform.TRAINING_RUNS])
+    assert found["experiments"] == len(seeded[platform.EXPERIMENTS])
+    assert sqlite_store.get(COLLECTION, platform.TRAINING_RUNS) is None
+    logged = "".join(capfd.readouterr())
+    assert "the next page load counts them again" in logged

@@ -17,10 +17,13 @@ this takes a backfill or a deletion).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from dashboard_api.clock import start_of_day
-from recs_shared.store import DocumentStore
+from recs_shared.store import DocumentStore, StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 COLLECTION = "platform_totals"
 
@@ -36,7 +39,22 @@ def total(store: DocumentStore, collection: str, now: datetime) -> int:
         # same figure.
         before = store.count(collection, where=[("started_at", "<", midnight)])
         kept = {"started_before": midnight, "count": before, "counted_at": now}
-        store.put(COLLECTION, collection, kept)
+        _keep(store, collection, kept)
 
     since = store.count(collection, where=[("started_at", ">=", midnight)])
     return int(kept["count"]) + since
+
+
+def _keep(store: DocumentStore, collection: str, kept: dict) -> None:
+    # The page has its figure either way: a store that reads but cannot
+    # write now only costs the next page load another count.
+    try:
+        store.put(COLLECTION, collection, kept)
+    except StoreUnavailable as error:
+        log.warning(
+            "could not keep the count of %s started before %s (%s); the next "
+            "page load counts them again",
+            collection,
+            kept["started_before"].isoformat(),
+            error,
+        )

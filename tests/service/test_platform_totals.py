@@ -14,6 +14,7 @@ from dashboard_api.platform_totals import COLLECTION
 from devtools import platform_seed
 from recs_shared import platform
 from recs_shared.store import StoreUnavailable
+from tests.support.pinned_api import Clock
 from tests.support.platform_docs import CountingStore, run_like, training_run
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -32,14 +33,6 @@ class CountedEntries(CountingStore):
         found = super().count(collection, where)
         self.counted[collection] += found
         return found
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A test client of dashboard-api whose clock says a given instant."""
+"""A test client of dashboard-api whose clock says a given instant, and a clock
+a test can move."""
 
 from __future__ import annotations
 
@@ -11,3 +12,13 @@ def client(settings, store, now: datetime):
     app = create_app(settings, store)
     app.extensions["clock"] = lambda: now
     return app.test_client()
+
+
+class Clock:
+    """An app clock that says ``now`` until the test sets another."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now

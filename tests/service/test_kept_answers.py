@@ -40,9 +40,9 @@ def client_for(api_settings, store, clock):
     app.extensions["clock"] = clock
     client = app.test_client()
 
-    # The first reads of a fresh file make the store's indexes (one commit
-    # each, so the version moves once); what follows sees the store as a
-    # running service does.
+    # The first reads of a fresh file make the store's indexes, and the
+    # day's first Your Projects answer keeps its counts (commits, so the
+    # version moves); what follows sees the store as a running service does.
     some_project = [f"{PROJECTS_URL}{doc.id}/" for doc in store.query("projects")]
     for path in [*KEPT_PATHS, *some_project[:1]]:
         client.get(path)

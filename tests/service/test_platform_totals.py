@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dashboard_api.app import create_app
-from dashboard_api.platform_totals import COLLECTION
+from dashboard_api.platform_totals import COLLECTION, DOCUMENT
 from devtools import platform_seed
 from recs_shared import platform
 from recs_shared.store import StoreUnavailable
@@ -19,6 +19,8 @@ from tests.support.platform_docs import CountingStore, run_like, training_run
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 MIDNIGHT = datetime(2026, 12, 3, tzinfo=UTC)
+CUTOFF = MIDNIGHT - timedelta(days=1)  # what a page load counts live
+MISSING = object()
 PROJECTS_URL = "/api/system/projects/"
 
 
@@ -54,22 +56,34 @@ def client_for(api_settings, store, clock):
     return app.test_client()
 
 
+def stored(store, collection: str) -> int:
+    """Every document of the collection, counted apart from the code."""
+    return len(store.query(collection))
+
+
 def test_the_totals_are_every_run_and_experiment_stored(
     api_settings, sqlite_store, seeded
 ):
+    # At the cutoff itself, in both UTC spellings, and with no start at all.
+    sqlite_store.put(platform.TRAINING_RUNS, "r-cutoff", training_run(CUTOFF))
+    at_cutoff_z = {**training_run(CUTOFF), "started_at": "2026-12-02T00:00:00Z"}
+    sqlite_store.put(platform.TRAINING_RUNS, "r-cutoff-z", at_cutoff_z)
+    no_start = {k: v for k, v in run_like(NOW).items() if k != "started_at"}
+    sqlite_store.put(platform.EXPERIMENTS, "e-no-start", no_start)
+
     found = assets(client_for(api_settings, sqlite_store, Clock(NOW)))
 
-    assert found["trainings"] == len(seeded[platform.TRAINING_RUNS])
-    assert found["experiments"] == len(seeded[platform.EXPERIMENTS])
+    assert found["trainings"] == len(seeded[platform.TRAINING_RUNS]) + 2
+    assert found["experiments"] == len(seeded[platform.EXPERIMENTS]) + 1
 
 
-def test_after_the_days_count_a_page_load_matches_only_todays_entries(
+def test_after_the_days_count_a_page_load_counts_only_two_days_of_entries(
     api_settings, sqlite_store, seeded
 ):
-    for number, hours in enumerate((1, 5)):
+    for number, hours in enumerate((1, 5, 30)):
         run = training_run(NOW - timedelta(hours=hours))
-        sqlite_store.put(platform.TRAINING_RUNS, f"r-today-{number}", run)
-    sqlite_store.put(platform.EXPERIMENTS, "e-today", run_like(NOW))
+        sqlite_store.put(platform.TRAINING_RUNS, f"r-recent-{number}", run)
+    sqlite_store.put(platform.EXPERIMENTS, "e-recent", run_like(NOW))
     store = CountedEntries(sqlite_store)
     client = client_for(api_settings, store, Clock(NOW))
     assets(client)
@@ -78,21 +92,35 @@ def test_after_the_days_count_a_page_load_matches_only_todays_entries(
     client.application.extensions.pop("kept_answers", None)  # compute again
     found = assets(client)
 
-    assert found["trainings"] == len(seeded[platform.TRAINING_RUNS]) + 2
-    assert found["experiments"] == len(seeded[platform.EXPERIMENTS]) + 1
-    assert store.counted[platform.TRAINING_RUNS] == 2
-    assert store.counted[platform.EXPERIMENTS] == 1
+    assert found["trainings"] == stored(sqlite_store, platform.TRAINING_RUNS)
+    assert found["experiments"] == stored(sqlite_store, platform.EXPERIMENTS)
+    for collection, added in ((platform.TRAINING_RUNS, 3), (platform.EXPERIMENTS, 1)):
+        since_cutoff = sum(
+            doc["started_at"] >= CUTOFF for doc in seeded[collection].values()
+        )
+        assert store.counted[collection] == since_cutoff + added
 
 
-def test_a_run_started_today_counts_at_once(api_settings, sqlite_store, seeded):
-    client = client_for(api_settings, sqlite_store, Clock(NOW))
+def test_a_run_started_since_the_count_shows_at_once(
+    api_settings, sqlite_store, seeded
+):
+    clock = Clock(MIDNIGHT + timedelta(minutes=30))
+    client = client_for(api_settings, sqlite_store, clock)
     before = assets(client)
 
-    sqlite_store.put(platform.TRAINING_RUNS, "r-new", training_run(NOW))
-    sqlite_store.put(platform.EXPERIMENTS, "e-new", run_like(NOW))
+    late = {
+        "r-now": training_run(clock.now),
+        # Written after midnight with a start just before it.
+        "r-across-midnight": training_run(MIDNIGHT - timedelta(seconds=2)),
+        # Started at 01:00 UTC, stamped with another offset.
+        "r-offset": {**training_run(NOW), "started_at": "2026-12-02T20:00:00-05:00"},
+    }
+    for run_id, run in late.items():
+        sqlite_store.put(platform.TRAINING_RUNS, run_id, run)
+    sqlite_store.put(platform.EXPERIMENTS, "e-now", run_like(clock.now))
 
     after = assets(client)
-    assert after["trainings"] == before["trainings"] + 1
+    assert after["trainings"] == before["trainings"] + len(late)
     assert after["experiments"] == before["experiments"] + 1
 
 
@@ -108,7 +136,7 @@ def test_a_backfilled_or_deleted_old_run_shows_the_next_day(
     deleted = next(
         run_id
         for run_id, run in seeded[platform.TRAINING_RUNS].items()
-        if run["started_at"] < MIDNIGHT
+        if run["started_at"] < CUTOFF
     )
     sqlite_store.delete(platform.TRAINING_RUNS, deleted)
 
@@ -116,24 +144,40 @@ def test_a_backfilled_or_deleted_old_run_shows_the_next_day(
     assert assets(client)["trainings"] == before
 
     clock.now = NOW + timedelta(days=1)
-    assert assets(client)["trainings"] == len(seeded[platform.TRAINING_RUNS])
-    kept = sqlite_store.get(COLLECTION, platform.TRAINING_RUNS)
-    assert kept["started_before"] == (MIDNIGHT + timedelta(days=1)).isoformat()
+    assert assets(client)["trainings"] == stored(sqlite_store, platform.TRAINING_RUNS)
+    kept = sqlite_store.get(COLLECTION, DOCUMENT)
+    assert kept["counted_from"] == MIDNIGHT.isoformat()
 
 
-def test_a_kept_count_of_a_later_day_is_counted_afresh(
-    api_settings, sqlite_store, seeded
+@pytest.mark.parametrize(
+    "kept",
+    [
+        {"counted_from": CUTOFF + timedelta(days=1)},  # a clock that went back
+        {"counted_from": CUTOFF - timedelta(days=1)},  # yesterday's
+        {},
+        {"counted_from": "yesterday"},
+        {"counted_from": CUTOFF, platform.TRAINING_RUNS: "x"},
+        {"counted_from": CUTOFF, platform.TRAINING_RUNS: None},
+        {"counted_from": CUTOFF, platform.TRAINING_RUNS: -3},
+        {"counted_from": CUTOFF, platform.TRAINING_RUNS: 1.9},
+        {"counted_from": CUTOFF, platform.TRAINING_RUNS: True},
+        {"counted_from": CUTOFF, platform.EXPERIMENTS: MISSING},
+    ],
+)
+def test_kept_figures_of_another_day_or_unreadable_are_counted_afresh(
+    api_settings, sqlite_store, seeded, kept
 ):
-    # A clock that went back finds a count "before tomorrow": not reused.
-    sqlite_store.put(
-        COLLECTION,
-        platform.TRAINING_RUNS,
-        {"started_before": MIDNIGHT + timedelta(days=1), "count": 10**6},
-    )
+    figures = {platform.TRAINING_RUNS: 10**6, platform.EXPERIMENTS: 10**6}
+    document = {k: v for k, v in {**figures, **kept}.items() if v is not MISSING}
+    sqlite_store.put(COLLECTION, DOCUMENT, document)
 
     found = assets(client_for(api_settings, sqlite_store, Clock(NOW)))
 
     assert found["trainings"] == len(seeded[platform.TRAINING_RUNS])
+    assert found["experiments"] == len(seeded[platform.EXPERIMENTS])
+    assert sqlite_store.get(COLLECTION, DOCUMENT)["counted_from"] == (
+        CUTOFF.isoformat()
+    )
 
 
 def test_a_store_that_cannot_write_still_gets_the_exact_totals(
@@ -147,6 +191,6 @@ def test_a_store_that_cannot_write_still_gets_the_exact_totals(
 
     assert found["trainings"] == len(seeded[platform.TRAINING_RUNS])
     assert found["experiments"] == len(seeded[platform.EXPERIMENTS])
-    assert sqlite_store.get(COLLECTION, platform.TRAINING_RUNS) is None
+    assert sqlite_store.get(COLLECTION, DOCUMENT) is None
     logged = "".join(capfd.readouterr())
     assert "the next page load counts them again" in logged

@@ -7,7 +7,8 @@ did (bench/read_path.py). So a view marked ``@kept`` keeps its answer,
 keyed by its path and the UTC minute of the app's clock, and serves it
 again while both stay the same and the store's ``version()`` has not
 moved: any commit by any writer, in any process (the push endpoints, the
-platform, the seeders), moves it, and the next request computes afresh.
+platform, the seeders, the day's first Your Projects answer keeping its
+counts), moves it, and the next request computes afresh.
 
 What this changes: figures drawn from the clock, not the store (the
 platform's ``collected_at``, the 24-hour ETL window, the month's elapsed

@@ -1,60 +1,84 @@
 """All-time counts of the platform's training runs and experiments (Assets card).
 
 Counting a whole collection reads its history: Firestore bills a count one
-read per 1,000 index entries it matches (19 of a page load's 176 reads at
-10 years of runs, bench/store_reads.py), and page loads must not scan
-history (DESIGN.md). So what started before today (UTC) is counted once a
-day and kept in ``platform_totals``, one document per collection; a page
-load adds what started since midnight, which matches one day's entries.
-The first computed page load of a day that finds the kept count older
-counts afresh.
+read per 1,000 index entries it matches, so at years of runs the two counts
+were most of the page load's reads that grew with history
+(bench/store_reads.py), and a page load must read the days on screen, not
+the history (docs/platform-data.md). So once a UTC day the two collections
+are counted whole and the figures kept in one document, ``platform_totals/
+assets``, as the documents that started before a cutoff: yesterday's
+midnight, a day before the count, so a run written late (across midnight,
+or stamped by a clock ahead, or with another UTC offset) still starts after
+it. A page load adds the documents started since the cutoff: two days of
+entries. The first computed page load of a day that finds the kept figures
+of another day (or none, or unreadable ones) counts afresh.
 
-Known shortcoming: a run or experiment the platform writes or deletes with
-a start before today's midnight, after that day's count, shows in the total
-the next day, not at once (the platform writes a run when it starts, so
-this takes a backfill or a deletion).
+Known shortcoming: a run or experiment the platform writes or deletes,
+after the day's count, with a start before the cutoff (a backfill, a
+deletion) or without a ``started_at``, shows in the total the next day; so
+does one written between the day's two counts of its collection (a few
+milliseconds).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from dashboard_api.clock import start_of_day
+from recs_shared import platform
 from recs_shared.store import DocumentStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 COLLECTION = "platform_totals"
+DOCUMENT = "assets"
+COUNTED = (platform.TRAINING_RUNS, platform.EXPERIMENTS)
 
 
-def total(store: DocumentStore, collection: str, now: datetime) -> int:
-    """Documents of ``collection`` that have started, as of ``now``."""
-    midnight = start_of_day(now.date())
-    kept = store.get(COLLECTION, collection)
+def totals(store: DocumentStore, now: datetime) -> dict[str, int]:
+    """Every document of each counted collection, by collection, as of ``now``."""
+    cutoff = start_of_day(now.date() - timedelta(days=1))
+    since = [("started_at", ">=", cutoff)]
 
-    if kept is None or kept.get("started_before") != midnight.isoformat():
-        # A kept count of another day (older, or newer under a clock that
-        # went back) is counted afresh; workers that race here write the
-        # same figure.
-        before = store.count(collection, where=[("started_at", "<", midnight)])
-        kept = {"started_before": midnight, "count": before, "counted_at": now}
-        _keep(store, collection, kept)
+    kept = _usable(store.get(COLLECTION, DOCUMENT), cutoff)
+    if kept is None:
+        # Whole counts minus what the page load counts live: a document
+        # with no start, or one the store cannot compare, counts too.
+        kept = {
+            "counted_from": cutoff,
+            "counted_at": now,
+            **{c: store.count(c) - store.count(c, since) for c in COUNTED},
+        }
+        _keep(store, kept)
 
-    since = store.count(collection, where=[("started_at", ">=", midnight)])
-    return int(kept["count"]) + since
+    return {c: kept[c] + store.count(c, since) for c in COUNTED}
 
 
-def _keep(store: DocumentStore, collection: str, kept: dict) -> None:
-    # The page has its figure either way: a store that reads but cannot
-    # write now only costs the next page load another count.
+def _usable(kept: dict[str, Any] | None, cutoff: datetime) -> dict | None:
+    """The kept figures if they are of ``cutoff`` and whole counts; anything
+    else (another day, a hand-edited or half-written document) is counted
+    again rather than trusted or turned into an error."""
+    if kept is None or kept.get("counted_from") != cutoff.isoformat():
+        return None
+    for collection in COUNTED:
+        figure = kept.get(collection)
+        if type(figure) is not int or figure < 0:
+            return None
+    return kept
+
+
+def _keep(store: DocumentStore, kept: dict[str, Any]) -> None:
+    # The page has its figures either way: a store that reads but cannot
+    # write now only costs the next page load another count. Workers that
+    # race here each write figures exact at their count; the last one stays.
     try:
-        store.put(COLLECTION, collection, kept)
+        store.put(COLLECTION, DOCUMENT, kept)
     except StoreUnavailable as error:
         log.warning(
-            "could not keep the count of %s started before %s (%s); the next "
-            "page load counts them again",
-            collection,
-            kept["started_before"].isoformat(),
+            "could not keep the platform totals counted from %s (%s); the "
+            "next page load counts them again",
+            kept["counted_from"].isoformat(),
             error,
         )

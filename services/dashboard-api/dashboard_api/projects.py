@@ -25,13 +25,14 @@ def overview(store: DocumentStore, now: datetime) -> dict[str, Any]:
     projects = platform_reads.load(platform.PROJECTS, store.query(platform.PROJECTS))
     endpoints = _all(store, platform.DEPLOYED_ENDPOINTS)
     models = _all(store, platform.REGISTERED_MODELS)
+    totals = platform_totals.totals(store, now)
 
     return {
         "assets": {
             "projects": len(projects),
             "models": len(models),
-            "trainings": platform_totals.total(store, platform.TRAINING_RUNS, now),
-            "experiments": platform_totals.total(store, platform.EXPERIMENTS, now),
+            "trainings": totals[platform.TRAINING_RUNS],
+            "experiments": totals[platform.EXPERIMENTS],
         },
         "accuracy": best_accuracy(store),
         "projects": summaries(projects, endpoints, models),

@@ -4,6 +4,7 @@ from history once a day, not at every page load (dashboard_api.platform_totals).
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -162,6 +163,7 @@ def test_a_backfilled_or_deleted_old_run_shows_the_next_day(
         {"counted_from": CUTOFF, platform.TRAINING_RUNS: 1.9},
         {"counted_from": CUTOFF, platform.TRAINING_RUNS: True},
         {"counted_from": CUTOFF, platform.EXPERIMENTS: MISSING},
+        {"counted_from": CUTOFF, platform.EXPERIMENTS: 10**30},
     ],
 )
 def test_kept_figures_of_another_day_or_unreadable_are_counted_afresh(
@@ -194,3 +196,22 @@ def test_a_store_that_cannot_write_still_gets_the_exact_totals(
     assert sqlite_store.get(COLLECTION, DOCUMENT) is None
     logged = "".join(capfd.readouterr())
     assert "the next page load counts them again" in logged
+
+
+@pytest.mark.parametrize("text", ["[]", '"x"', "7", "null"])
+def test_a_kept_document_that_is_not_an_object_is_counted_afresh(
+    api_settings, sqlite_store, seeded, text
+):
+    # Only a hand-edited SQLite file holds one; Firestore's are objects.
+    with sqlite3.connect(sqlite_store.path) as connection:
+        connection.execute(
+            "INSERT INTO documents (collection, id, data) VALUES (?, ?, ?)",
+            (COLLECTION, DOCUMENT, text),
+        )
+
+    found = assets(client_for(api_settings, sqlite_store, Clock(NOW)))
+
+    assert found["trainings"] == len(seeded[platform.TRAINING_RUNS])
+    assert sqlite_store.get(COLLECTION, DOCUMENT)["counted_from"] == (
+        CUTOFF.isoformat()
+    )

@@ -28,6 +28,7 @@ from typing import Any
 
 from dashboard_api.clock import start_of_day
 from recs_shared import platform
+from recs_shared.events.fields import COUNT_LIMIT
 from recs_shared.store import DocumentStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -60,11 +61,11 @@ def _usable(kept: dict[str, Any] | None, cutoff: datetime) -> dict | None:
     """The kept figures if they are of ``cutoff`` and whole counts; anything
     else (another day, a hand-edited or half-written document) is counted
     again rather than trusted or turned into an error."""
-    if kept is None or kept.get("counted_from") != cutoff.isoformat():
+    if not isinstance(kept, dict) or kept.get("counted_from") != cutoff.isoformat():
         return None
     for collection in COUNTED:
         figure = kept.get(collection)
-        if type(figure) is not int or figure < 0:
+        if type(figure) is not int or not 0 <= figure <= COUNT_LIMIT:
             return None
     return kept
 

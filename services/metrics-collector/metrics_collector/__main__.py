@@ -14,10 +14,10 @@ import argparse
 import json
 import sys
 
-from metrics_collector.days import parse_day
 from metrics_collector.runner import MAX_BACKFILL_DAYS, RequestError
 from metrics_collector.wiring import build_collector
 from recs_shared import cloud_logging, settings
+from recs_shared.days import parse_day
 from recs_shared.settings import MetricsCollectorSettings, SettingsError
 
 

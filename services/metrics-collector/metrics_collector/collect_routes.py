@@ -12,9 +12,9 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, request
 
-from metrics_collector.days import parse_day
 from metrics_collector.runner import MetricsCollector, RequestError
 from metrics_collector.wiring import build_collector
+from recs_shared.days import parse_day
 from recs_shared.trigger_options import query_fault
 
 log = logging.getLogger(__name__)

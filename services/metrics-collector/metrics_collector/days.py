@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from recs_shared import days as shared_days
-
 
 def start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
@@ -24,11 +22,3 @@ def latest_ended_day(now: datetime) -> date:
 def days_ending(last: date, count: int) -> list[date]:
     """``count`` consecutive days ending with ``last``, oldest first."""
     return [last - timedelta(days=offset) for offset in range(count - 1, -1, -1)]
-
-
-def parse_day(text: str) -> date:
-    """A YYYY-MM-DD day from 2017 on; ValueError naming the fault otherwise.
-
-    The billing collector's rule too (recs_shared.days), so the HTTP trigger
-    and the CLI of both collectors accept exactly the same days."""
-    return shared_days.parse_day(text)

@@ -44,17 +44,20 @@ def totals(store: DocumentStore, now: datetime) -> dict[str, int]:
     since = [("started_at", ">=", cutoff)]
 
     kept = _usable(store.get(COLLECTION, DOCUMENT), cutoff)
-    if kept is None:
+    # Whole counts first, then the live ones, each counted once.
+    whole = {c: store.count(c) for c in COUNTED} if kept is None else None
+    live = {c: store.count(c, since) for c in COUNTED}
+    if whole is not None:
         # Whole counts minus what the page load counts live: a document
         # with no start, or one the store cannot compare, counts too.
         kept = {
             "counted_from": cutoff,
             "counted_at": now,
-            **{c: store.count(c) - store.count(c, since) for c in COUNTED},
+            **{c: whole[c] - live[c] for c in COUNTED},
         }
         _keep(store, kept)
 
-    return {c: kept[c] + store.count(c, since) for c in COUNTED}
+    return {c: kept[c] + live[c] for c in COUNTED}
 
 
 def _usable(kept: dict[str, Any] | None, cutoff: datetime) -> dict | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -136,17 +136,11 @@ def days_before(today: date, count: int) -> Iterator[date]:
         yield today - timedelta(days=back)
 
 
-def collected(day: date, hour: int, now: datetime) -> datetime:
-    """When the day's scheduled collection ran (never later than now)."""
-    scheduled = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
-    return min(scheduled + timedelta(days=1), now)
-
-
 def metrics_event(day: date, now: datetime) -> dict[str, Any]:
     """A resource_metrics.snapshot of ``day``, every collector measured."""
     return events.resource_metrics(
         day=day,
-        collected_at=collected(day, 2, now),
+        collected_at=events.collected(day, 2, now),
         cloud_run_total_requests=300 + day.toordinal() % 50,
     )
 
@@ -166,7 +160,7 @@ def billing_event(day: date, now: datetime) -> dict[str, Any]:
         day,
         lines,
         runs,
-        collected_at=collected(day, 5, now),
+        collected_at=events.collected(day, 5, now),
         provisional=(now.date() - day).days <= PROVISIONAL_DAYS,
     )
 

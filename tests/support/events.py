@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from recs_shared.events import BILLING, RESOURCE_METRICS
+
+
+def collected(day: date, hour: int, now: datetime) -> datetime:
+    """When ``day``'s scheduled collection ran: ``hour`` UTC the next day, or
+    ``now`` if that is still to come (seeded between midnight and the run,
+    yesterday is collected already, as a backfill would), never in the
+    future, which dashboard-api refuses."""
+    scheduled = datetime.combine(day + timedelta(days=1), time(hour), tzinfo=UTC)
+    return min(scheduled, now)
 
 
 def resource_metrics(

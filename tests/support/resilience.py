@@ -9,7 +9,7 @@ items, some figures null (not measured) and one day partial.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from devtools import platform_seed
 from tests.support import billing, events
@@ -25,22 +25,15 @@ def seed(app, now: datetime) -> None:
 
     for back in range(DAYS, 0, -1):
         day = today - timedelta(days=back)
-        metrics = _resource_metrics(day, back, _collected(day, 2, now))
+        metrics = _resource_metrics(day, back, events.collected(day, 2, now))
+        bill = _billing(day, back, events.collected(day, 5, now))
         _push(client, "/push/resource-metrics", metrics)
-        _push(client, "/push/billing", _billing(day, back, _collected(day, 5, now)))
+        _push(client, "/push/billing", bill)
 
 
 def _push(client, path: str, event: dict) -> None:
     response = client.post(path, json=envelope_for(event))
     assert response.status_code == 204, response.get_data(as_text=True)
-
-
-def _collected(day: date, hour: int, now: datetime) -> datetime:
-    """The next day's scheduled run, or now if that is still to come: seeded
-    between midnight and the run, yesterday is collected already (as a
-    backfill would), never in the future, which dashboard-api refuses."""
-    scheduled = datetime.combine(day + timedelta(days=1), time(hour), tzinfo=UTC)
-    return min(scheduled, now)
 
 
 def _resource_metrics(day: date, back: int, collected_at: datetime) -> dict:

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dashboard_api.app import create_app
 from dashboard_api.kept_answers import EXTENSION, KeptAnswers
 from devtools import platform_seed
 from recs_shared import platform, settings
 from recs_shared.store import StoreUnavailable
 from recs_shared.store.sqlite_store import SQLiteStore
+from tests.support import pinned_api
 from tests.support.dashboard_page import API_PATHS
 from tests.support.pinned_api import Clock
 from tests.support.platform_docs import CountingStore, project
@@ -36,9 +36,8 @@ def seeded(sqlite_store):
 
 
 def client_for(api_settings, store, clock):
-    app = create_app(api_settings, store)
-    app.extensions["clock"] = clock
-    client = app.test_client()
+    client = pinned_api.client(api_settings, store, clock)
+    app = client.application
 
     # The first reads of a fresh file make the store's indexes, and the
     # day's first Your Projects answer keeps its counts (commits, so the

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dashboard_api.app import create_app
 from dashboard_api.platform_totals import COLLECTION, DOCUMENT
 from devtools import platform_seed
 from recs_shared import platform
 from recs_shared.store import StoreUnavailable
+from tests.support import pinned_api
 from tests.support.pinned_api import Clock
 from tests.support.platform_docs import CountingStore, run_like, training_run
 
@@ -51,12 +51,6 @@ def assets(client) -> dict:
     return response.get_json()["data"]["assets"]
 
 
-def client_for(api_settings, store, clock):
-    app = create_app(api_settings, store)
-    app.extensions["clock"] = clock
-    return app.test_client()
-
-
 def stored(store, collection: str) -> int:
     """Every document of the collection, counted apart from the code."""
     return len(store.query(collection))
@@ -72,7 +66,7 @@ def test_the_totals_are_every_run_and_experiment_stored(
     no_start = {k: v for k, v in run_like(NOW).items() if k != "started_at"}
     sqlite_store.put(platform.EXPERIMENTS, "e-no-start", no_start)
 
-    found = assets(client_for(api_settings, sqlite_store, Clock(NOW)))
+    found = assets(pinned_api.client(api_settings, sqlite_store, Clock(NOW)))
 
     assert found["trainings"] == len(seeded[platform.TRAINING_RUNS]) + 2
     assert found["experiments"] == len(seeded[platform.EXPERIMENTS]) + 1
@@ -86,7 +80,7 @@ def test_after_the_days_count_a_page_load_counts_only_two_days_of_entries(
         sqlite_store.put(platform.TRAINING_RUNS, f"r-recent-{number}", run)
     sqlite_store.put(platform.EXPERIMENTS, "e-recent", run_like(NOW))
     store = CountedEntries(sqlite_store)
-    client = client_for(api_settings, store, Clock(NOW))
+    client = pinned_api.client(api_settings, store, Clock(NOW))
     assets(client)
     store.counted.clear()
 
@@ -106,7 +100,7 @@ def test_a_run_started_since_the_count_shows_at_once(
     api_settings, sqlite_store, seeded
 ):
     clock = Clock(MIDNIGHT + timedelta(minutes=30))
-    client = client_for(api_settings, sqlite_store, clock)
+    client = pinned_api.client(api_settings, sqlite_store, clock)
     before = assets(client)
 
     late = {
@@ -129,7 +123,7 @@ def test_a_backfilled_or_deleted_old_run_shows_the_next_day(
     api_settings, sqlite_store, seeded
 ):
     clock = Clock(NOW)
-    client = client_for(api_settings, sqlite_store, clock)
+    client = pinned_api.client(api_settings, sqlite_store, clock)
     before = assets(client)["trainings"]
 
     old = NOW - timedelta(days=400)
@@ -173,7 +167,7 @@ def test_kept_figures_of_another_day_or_unreadable_are_counted_afresh(
     document = {k: v for k, v in {**figures, **kept}.items() if v is not MISSING}
     sqlite_store.put(COLLECTION, DOCUMENT, document)
 
-    found = assets(client_for(api_settings, sqlite_store, Clock(NOW)))
+    found = assets(pinned_api.client(api_settings, sqlite_store, Clock(NOW)))
 
     assert found["trainings"] == len(seeded[platform.TRAINING_RUNS])
     assert found["experiments"] == len(seeded[platform.EXPERIMENTS])
@@ -189,7 +183,7 @@ def test_a_store_that_cannot_write_still_gets_the_exact_totals(
         def put(self, collection, doc_id, data):
             raise StoreUnavailable("SQLite store: attempt to write a readonly database")
 
-    found = assets(client_for(api_settings, ReadOnly(sqlite_store), Clock(NOW)))
+    found = assets(pinned_api.client(api_settings, ReadOnly(sqlite_store), Clock(NOW)))
 
     assert found["trainings"] == len(seeded[platform.TRAINING_RUNS])
     assert found["experiments"] == len(seeded[platform.EXPERIMENTS])
@@ -209,7 +203,7 @@ def test_a_kept_document_that_is_not_an_object_is_counted_afresh(
             (COLLECTION, DOCUMENT, text),
         )
 
-    found = assets(client_for(api_settings, sqlite_store, Clock(NOW)))
+    found = assets(pinned_api.client(api_settings, sqlite_store, Clock(NOW)))
 
     assert found["trainings"] == len(seeded[platform.TRAINING_RUNS])
     assert sqlite_store.get(COLLECTION, DOCUMENT)["counted_from"] == (

@@ -3,14 +3,16 @@ a test can move."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from dashboard_api.app import create_app
 
 
-def client(settings, store, now: datetime):
+def client(settings, store, now: datetime | Callable[[], datetime]):
+    """``now`` is an instant, or a clock (such as ``Clock``) the test moves."""
     app = create_app(settings, store)
-    app.extensions["clock"] = lambda: now
+    app.extensions["clock"] = now if callable(now) else lambda: now
     return app.test_client()
 
 
